@@ -1,0 +1,23 @@
+"""Template context shared by every page: the navigation shows only what is built and allowed."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .permissions import person_of
+
+
+def navigation(request):
+    user = request.user
+    items = [
+        (reverse("core:organisations"), _("Organisations")),
+        (reverse("core:topics"), _("Topics")),
+        (reverse("core:areas"), _("Areas")),
+    ]
+    if user.is_authenticated:
+        if user.has_perm("core.view_people"):
+            items.append((reverse("core:people"), _("People")))
+        if user.has_perm("core.view_audit"):
+            items.append((reverse("core:audit"), _("Audit log")))
+    path = request.path
+    nav = [{"url": url, "label": label, "current": path.startswith(url)} for url, label in items]
+    return {"nav_items": nav, "me": person_of(user)}

@@ -1,0 +1,49 @@
+"""`coproduce serve`: the production web server (gunicorn; static files through whitenoise)."""
+
+import multiprocessing
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from gunicorn.app.base import BaseApplication
+
+
+class _Gunicorn(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from coproduce.wsgi import application
+
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve coproduce with gunicorn on HOST:PORT (defaults 127.0.0.1:8000)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        default_workers = min(2 * multiprocessing.cpu_count() + 1, 9)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", default_workers)))
+        parser.add_argument("--no-collectstatic", action="store_true", help="Skip collecting static files first.")
+
+    def handle(self, *args, host, port, workers, no_collectstatic, **options):
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"coproduce is serving on http://{host}:{port}/ ({workers} workers)")
+        _Gunicorn(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": int(os.environ.get("THREADS", "4")),
+                "accesslog": "-",
+                "timeout": 60,
+                "graceful_timeout": 20,
+            }
+        ).run()

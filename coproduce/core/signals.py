@@ -1,0 +1,1 @@
+"""Signal handlers for the core (none needed yet beyond the account adapter)."""
