@@ -178,3 +178,65 @@ def axe_source():
             pytest.fail("axe-core is required in CI (npm ci)")
         pytest.skip("axe-core is not installed (npm ci)")
     return path.read_text()
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Debian chromium for the whole run (never a downloaded browser)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def axe_check(axe_source):
+    """Run axe-core on the current page; fail on any serious or critical violation."""
+
+    def check(page):
+        page.add_script_tag(content=axe_source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        details = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        ]
+        assert not bad, f"{page.url}: " + "; ".join(details)
+        return result
+
+    return check
+
+
+def browser_login(page, email, password="correct horse battery", *, totp_secret=None):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    if totp_secret is not None:
+        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+        counter = next(iter(yield_hotp_counters_from_time()))
+        page.get_by_label("Code").fill(format_hotp_value(hotp_value(totp_secret, counter)))
+        page.get_by_role("button", name="Sign In").click()
+    page.wait_for_load_state()
