@@ -22,7 +22,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-run: $(BIN)/coproduce
+run: $(BIN)/coproduce messages
 	$(BIN)/coproduce migrate --noinput
 	$(BIN)/coproduce demo
 	$(BIN)/coproduce serve
@@ -31,7 +31,8 @@ lint: $(VENV)/.test-deps
 	$(BIN)/ruff check coproduce bench scripts
 
 messages: $(BIN)/coproduce
-	cd coproduce && ../$(BIN)/coproduce compilemessages --ignore=.venv -v0
+	@if command -v msgfmt >/dev/null; then cd coproduce && ../$(BIN)/coproduce compilemessages -v0; \
+	else echo "gettext is not installed: using the committed .mo files"; fi
 
 test: $(VENV)/.test-deps node_modules/.installed lint messages
 	$(BIN)/coproduce makemigrations --check --dry-run
