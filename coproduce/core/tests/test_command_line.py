@@ -59,6 +59,7 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = dict(os.environ, HTTPS="1", DEBUG="0", SECRET_KEY="x" * 60 + "-production-secret-key-with-variety-123",
                ALLOWED_HOSTS="coproduce.example", COPRODUCE_VAR_DIR=str(tmp_path), COPRODUCE_TESTING="0")
     env.pop("PYTEST_CURRENT_TEST", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set only for the browser tests in this process
     result = subprocess.run([sys.executable, "-m", "coproduce.cli", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
