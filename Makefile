@@ -28,7 +28,7 @@ run: $(BIN)/coproduce messages
 	$(BIN)/coproduce serve
 
 lint: $(VENV)/.test-deps
-	$(BIN)/ruff check coproduce bench scripts
+	$(BIN)/ruff check .
 
 messages: $(BIN)/coproduce
 	@if command -v msgfmt >/dev/null; then cd coproduce && ../$(BIN)/coproduce compilemessages -v0; \

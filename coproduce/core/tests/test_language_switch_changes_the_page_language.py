@@ -11,8 +11,8 @@ def test_switching_to_german_translates_the_interface_and_marks_the_page(db):
     assert response.status_code == 302 and response["Location"] == "/organisations/"
     german = client.get("/organisations/")
     assert b'<html lang="de">' in german.content
-    assert "Organisationen".encode() in german.content
-    assert "Zum Hauptinhalt springen".encode() in german.content  # the skip link
+    assert b"Organisationen" in german.content
+    assert b"Zum Hauptinhalt springen" in german.content  # the skip link
     back = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert back.status_code == 302
     assert b'<html lang="en">' in client.get("/").content

@@ -1,0 +1,61 @@
+"""Locating the shared Polis exports used by the opinion-analysis tests.
+
+The data live in ``$COPRODUCE_SHARED_DATA/polis/<conversation>`` (default
+``<repo root>/../shared/data``).  Without them the tests that need them are
+skipped, except under CI (env ``CI`` set), where a missing folder is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CONVERSATIONS = [
+    "15-per-hour-seattle",
+    "bg2050-volunteers",
+    "brexit-consensus",
+    "london.youth.policing",
+    "vtaiwan.uberx",
+]
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+def shared_data_dir() -> Path:
+    env = os.environ.get("COPRODUCE_SHARED_DATA")
+    return Path(env) if env else REPO_ROOT.parent / "shared" / "data"
+
+
+def polis_dir(conversation: str) -> Path:
+    path = shared_data_dir() / "polis" / conversation
+    if not (path / "comments.csv").exists():
+        message = (f"Polis export {conversation!r} not found at {path}; set COPRODUCE_SHARED_DATA to the folder "
+                   "holding polis/<conversation>/")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def polis():
+    """polis(conversation) -> Path of that export folder (skips or fails when absent)."""
+    return polis_dir
+
+
+_cache: dict[str, object] = {}
+
+
+@pytest.fixture
+def polis_export():
+    """polis_export(conversation) -> PolisExport, read once per test session."""
+    from coproduce.design.polis_export import read_export
+
+    def read(conversation: str):
+        path = polis_dir(conversation)
+        if conversation not in _cache:
+            _cache[conversation] = read_export(path)
+        return _cache[conversation]
+
+    return read
