@@ -234,7 +234,11 @@ def browser_login(page, email, password="correct horse battery", *, totp_secret=
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
     if totp_secret is not None:
-        from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+        from allauth.mfa.totp.internal.auth import (
+            format_hotp_value,
+            hotp_value,
+            yield_hotp_counters_from_time,
+        )
 
         counter = next(iter(yield_hotp_counters_from_time()))
         page.get_by_label("Code").fill(format_hotp_value(hotp_value(totp_secret, counter)))
