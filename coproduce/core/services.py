@@ -207,6 +207,13 @@ def register_person(
     audit.record(
         actor, "person.register", person, organisation=organisation, on_behalf_of=person, channel=channel
     )
+    if person.email:
+        tasks.send_email.enqueue(
+            to=person.email,
+            subject_key="registered_on_behalf",
+            context={"organisation": organisation.name},
+            language=person.preferred_language,
+        )
     return person
 
 

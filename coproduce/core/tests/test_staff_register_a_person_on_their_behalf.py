@@ -56,3 +56,15 @@ def test_staff_of_another_organisation_cannot_edit_an_assisted_member(personas, 
     nell.refresh_from_db()
     assert nell.name == "Nell B"
     assert AuditEntry.objects.get(action="person.update").on_behalf_of == nell
+
+
+def test_a_registered_person_with_an_email_is_told_in_their_language(personas, world):
+    from django.core import mail
+
+    from coproduce.core import services
+
+    services.register_person(personas["staff"], world.service, consent=True, name="Greta", email="greta@example.org",
+                             preferred_language="de")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["greta@example.org"]
+    assert "Social Care" in mail.outbox[0].subject and "registriert" in mail.outbox[0].subject.lower() + \
+        mail.outbox[0].body.lower()
