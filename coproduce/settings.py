@@ -182,6 +182,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = TESTING or DEBUG
+if TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; collectstatic is not run in tests
 
 # Background work: django-tasks with its database backend (no extra broker); immediate in tests.
 TASKS = {

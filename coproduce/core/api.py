@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from coproduce.api import PUBLIC
@@ -178,7 +178,7 @@ def create_organisation(request, payload: OrganisationIn):
     org = services.create_organisation(
         request.user, parent=parent, area=_area(payload.area), channel=Channel.API, **data
     )
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut])
@@ -194,7 +194,7 @@ def add_membership(request, slug: str, payload: MembershipIn):
     org = get_object_or_404(Organisation, slug=slug)
     require(request.user, "core.add_member", org)
     person = get_object_or_404(Person, pk=payload.person, erased_at__isnull=True)
-    return 201, services.add_membership(request.user, person, org, payload.role, channel=Channel.API)
+    return Status(201, services.add_membership(request.user, person, org, payload.role, channel=Channel.API))
 
 
 @router.post("/organisations/{slug}/people", response={201: PersonOut})
@@ -207,7 +207,7 @@ def register_person(request, slug: str, payload: PersonIn):
         request.user, org, consent=payload.consent, channel=channel, home_area=_area(payload.home_area, "home_area"),
         **data,
     )
-    return 201, person
+    return Status(201, person)
 
 
 @router.get("/people", response=list[PersonOut])

@@ -18,7 +18,7 @@ def free_port() -> int:
 def test_serve_answers_health_and_static_files(tmp_path):
     port = free_port()
     env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), COPRODUCE_VAR_DIR=str(tmp_path),
-               COPRODUCE_TESTING="0", WEB_CONCURRENCY="1")
+               COPRODUCE_TESTING="0", WEB_CONCURRENCY="1", DATABASE_URL=f"sqlite:///{tmp_path}/serve.sqlite3")
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     server = subprocess.Popen([sys.executable, "-m", "coproduce.cli", "serve"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
