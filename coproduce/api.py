@@ -128,6 +128,7 @@ def _register_routers() -> None:
     from coproduce.core.api import router as core_router
 
     api.add_router("/", core_router)
+    api.add_router("/", "coproduce.timebank.api.router")
 
 
 _register_routers()
