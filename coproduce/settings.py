@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "coproduce.timebank",
     "coproduce.budgeting",
     "coproduce.design",
+    "coproduce.assessment",
 ]
 
 MIDDLEWARE = [

@@ -12,10 +12,12 @@ def navigation(request):
         (reverse("core:organisations"), _("Organisations")),
         (reverse("core:topics"), _("Topics")),
         (reverse("core:areas"), _("Areas")),
+        (reverse("assessment:directory"), _("Services")),
     ]
     if user.is_authenticated:
         if user.has_perm("core.view_people"):
             items.append((reverse("core:people"), _("People")))
+        items.append((reverse("assessment:my_complaints"), _("My reports")))
         if user.has_perm("core.view_audit"):
             items.append((reverse("core:audit"), _("Audit log")))
     path = request.path

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from .permissions import administers_anywhere
 
 # Paths an administrator without two-factor may still reach: setting it up, logging out, assets.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/", "/open311/")
 
 
 def needs_two_factor(user) -> bool:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentConfig(AppConfig):
+    name = "coproduce.assessment"
+    label = "assessment"
+    verbose_name = _("Co-assessment")
+
+    def ready(self) -> None:
+        from coproduce.core import personal_data
+
+        from . import permissions  # noqa: F401  (registers the predicates)
+        from .personal_data import erase, export
+
+        personal_data.register("assessment", export=export, erase=erase)

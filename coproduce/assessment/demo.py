@@ -1,0 +1,136 @@
+"""Co-assessment's part of the demo town: directory entries for the council's services (with opening
+hours, areas and languages), Open311 services with attributes and some existing reports in various
+states, a help offer, and ratings with a trend."""
+
+import random
+from datetime import time, timedelta
+
+from django.utils import timezone
+
+from coproduce.core.audit import Channel
+
+from . import services
+from .models import Complaint, Rating
+
+SERVICES = {
+    "Adult Social Care": dict(
+        audience="Adults who need care or support, and their carers",
+        eligibility="Anyone over 18 living in Riverton; carers of any age.", minimum_age=18,
+        application_process="Phone the contact centre or drop in at the Town Hall.",
+        languages=["en", "pl", "ur"], rating_dimensions=["Kindness", "Waiting time"], phones=["01632 960100"],
+        schedules=[{"byday": "MO,TU,WE,TH,FR", "opens_at": time(9), "closes_at": time(17)}],
+    ),
+    "Parks and Green Spaces": dict(
+        audience="Everyone", application_process="Report a problem online or phone us.",
+        languages=["en"], rating_dimensions=["Cleanliness", "Safety"], phones=["01632 960200"],
+        open311_code="PARKS", group="Streets and parks", keywords="litter, benches, trees",
+        service_notice="We look at every report within two working days.",
+        schedules=[{"byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": time(7), "closes_at": time(21)}],
+    ),
+    "Housing Services": dict(
+        audience="Council tenants", eligibility="Council and housing association tenants in Riverton.",
+        application_process="Phone the repairs line, any time.", languages=["en", "pl"],
+        rating_dimensions=["Repairs", "Communication"], phones=["01632 960300"],
+        open311_code="REPAIR", group="Housing", keywords="repairs, damp, heating",
+        service_notice="Emergency repairs within 24 hours, routine repairs within 20 working days.",
+        schedules=[{"byday": "MO,TU,WE,TH,FR", "opens_at": time(8), "closes_at": time(18)}],
+    ),
+    "Youth Service": dict(audience="Young people aged 11 to 19", minimum_age=11, maximum_age=19,
+                          languages=["en"], application_process="Drop in at any youth club.",
+                          schedules=[{"byday": "TU,TH", "opens_at": time(16), "closes_at": time(20)}]),
+    "Riverton Libraries": dict(audience="Everyone", languages=["en", "pl", "ur", "ro"],
+                               application_process="Just come in.", open311_code="LIBRARY",
+                               group="Libraries", rating_dimensions=["Staff help"],
+                               schedules=[{"byday": "MO,TU,WE,TH,FR,SA", "opens_at": time(9),
+                                           "closes_at": time(19)}]),
+}
+ATTRIBUTES = {
+    "PARKS": [
+        {"code": "PROBLEM", "datatype": "singlevaluelist", "required": True, "description": "What is the problem?",
+         "values": [{"key": "litter", "name": "Litter or fly-tipping"}, {"key": "bench", "name": "Broken bench"},
+                    {"key": "tree", "name": "Fallen tree or branch"}]},
+        {"code": "DANGER", "datatype": "singlevaluelist", "required": False,
+         "description": "Is anyone in danger?", "values": [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}]},
+    ],
+    "REPAIR": [
+        {"code": "ROOM", "datatype": "multivaluelist", "required": True, "description": "Which rooms?",
+         "values": [{"key": "kitchen", "name": "Kitchen"}, {"key": "bathroom", "name": "Bathroom"},
+                    {"key": "bedroom", "name": "Bedroom"}]},
+        {"code": "TENANCY", "datatype": "string", "required": False, "description": "Tenancy reference",
+         "datatype_description": "On your rent statement, e.g. RT-12345"},
+    ],
+    "LIBRARY": [
+        {"code": "BRANCH", "datatype": "string", "required": False, "description": "Which library?"},
+    ],
+}
+REPORTS = [
+    ("PARKS", "Overflowing bin by the playground gates.", "Old Quay Park", {"PROBLEM": "litter"}),
+    ("PARKS", "Bench slats broken near the pond.", "Millbrook Green", {"PROBLEM": "bench", "DANGER": "no"}),
+    ("PARKS", "Large branch hanging over the path.", "Hawthorn Park", {"PROBLEM": "tree", "DANGER": "yes"}),
+    ("REPAIR", "Damp and mould in the bathroom.", "Wharf End", {"ROOM": ["bathroom"]}),
+    ("REPAIR", "Kitchen tap leaking for a week.", "Fernside", {"ROOM": ["kitchen"]}),
+    ("LIBRARY", "The self-service machine is out of order.", "Market Square", {}),
+]
+
+
+def load(town) -> None:
+    admin = town.admin
+    rng = random.Random(311)
+    made = {}
+    for name, extra in SERVICES.items():
+        extra = dict(extra)
+        org = town.organisations[name]
+        made[name] = services.create_service(
+            admin, org, name=name, description=org.description or f"{name} at Riverton Borough Council.",
+            areas=[town.city], languages=extra.pop("languages", []), schedules=extra.pop("schedules", []),
+            phones=extra.pop("phones", []), email=f"{org.slug}@riverton.example", channel=Channel.SYSTEM,
+            agency_responsible="Riverton Borough Council" if extra.get("open311_code") else "", **extra)
+    memory = town.organisations["Memory Café Friends"]
+    made["Memory Café"] = services.create_service(
+        admin, memory, name="Memory Café", description="A friendly afternoon for people living with dementia "
+        "and the people who care for them.", audience="People living with dementia and their carers",
+        areas=[town.districts["North Riverton"]], languages=["en"], channel=Channel.SYSTEM,
+        schedules=[{"byday": "WE", "opens_at": time(14), "closes_at": time(16), "description": "Millbrook Hall"}],
+        rating_dimensions=["Welcome"])
+    by_code = {s.open311_code: s for s in made.values() if s.open311_code}
+    for code, attributes in ATTRIBUTES.items():
+        services.set_open311_attributes(admin, by_code[code], attributes, channel=Channel.SYSTEM)
+    client, _raw = services.create_open311_client(admin, "Riverton FixIt app (demo)", channel=Channel.SYSTEM)
+    staff = town.user("staff")
+    now = timezone.now()
+    for i, (code, description, place, answers) in enumerate(REPORTS):
+        citizen = town.citizens[i * 3]
+        complaint = services.submit_complaint(
+            None, by_code[code], description=description, address_string=place, attributes=answers,
+            client=client, channel=Channel.API, first_name=citizen.name.split()[0])
+        when = now - timedelta(days=20 - 3 * i, hours=rng.randint(0, 8))
+        Complaint.objects.filter(pk=complaint.pk).update(requested_at=when, updated_at=when)
+        complaint.refresh_from_db()
+        if i % 3 != 2:  # some acknowledged, some resolved
+            services.change_complaint_status(admin, complaint, Complaint.Status.ACKNOWLEDGED,
+                                             note="Thank you, we are on it.", channel=Channel.SYSTEM)
+        if i % 3 == 0:
+            services.change_complaint_status(admin, complaint, Complaint.Status.IN_PROGRESS, channel=Channel.SYSTEM)
+            services.change_complaint_status(admin, complaint, Complaint.Status.RESOLVED,
+                                             note="Fixed by the parks team.", channel=Channel.SYSTEM)
+    # A complaint phoned in, recorded by staff, where the caller offered to help.
+    caller = town.citizens[4]
+    services.submit_complaint(
+        staff, made["Adult Social Care"], kind=Complaint.Kind.COMPLAINT, is_public=False, on_behalf_of=caller,
+        channel=Channel.PHONE, description="Carer visits keep arriving late in the morning.", offer_help=True,
+        help_how="I could help test the new rota with other families.")
+    # Ratings over the last months, so the trend chart has a story.
+    raters = [p for p in town.citizens if p.user_id]
+    for name in ("Adult Social Care", "Parks and Green Spaces", "Riverton Libraries"):
+        service = made[name]
+        for j, person in enumerate(raters[:18]):
+            overall = min(5, max(1, 3 + (j % 3) - (1 if j < 6 else 0) + (name == "Riverton Libraries")))
+            services.rate_service(
+                person.user, service, overall=overall,
+                dimensions={d: min(5, overall + (k % 2)) for k, d in enumerate(service.rating_dimensions)},
+                comment="Helpful and kind." if overall >= 4 else ("Too slow to answer." if overall <= 2 else ""),
+                channel=Channel.SYSTEM)
+        # Spread the ratings over six months (the demo's history) and rebuild the kept aggregates.
+        for j, rating in enumerate(Rating.objects.filter(service=service).order_by("id")):
+            Rating.objects.filter(pk=rating.pk).update(rated_at=now - timedelta(days=30 * (5 - j // 3)))
+        services.rebuild_rating_summary(admin, service, channel=Channel.SYSTEM)

@@ -1,0 +1,258 @@
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.core.audit import Channel
+from coproduce.core.models import Area, Organisation, Person
+
+from .models import Complaint, HelpOffer, Service, ServiceAttribute
+from .services import parse_time
+
+STARS = [(n, _("%(n)s of 5") % {"n": n}) for n in range(5, 0, -1)]
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+HOURS_RE = re.compile(
+    r"^\s*(?P<days>[A-Za-z,\- ]+?)\s+(?P<opens>\d{1,2}:\d{2})\s*[-–]\s*(?P<closes>\d{1,2}:\d{2})\s*(?P<note>.*)$")
+DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    area = forms.ModelChoiceField(label=_("Serves the area"), required=False, queryset=Area.objects.all(),
+                                  empty_label=_("Any area"))
+    organisation = forms.ModelChoiceField(label=_("Organisation"), required=False,
+                                          queryset=Organisation.objects.filter(is_active=True),
+                                          empty_label=_("Any organisation"), to_field_name="slug")
+    language = forms.CharField(label=_("Language (code, e.g. pl)"), required=False, max_length=12)
+
+
+def _expand_days(text: str) -> str:
+    """'MO-FR' → 'MO,TU,WE,TH,FR'; 'sa,su' → 'SA,SU'."""
+    codes = []
+    for part in text.upper().replace(" ", "").split(","):
+        if "-" in part:
+            first, _sep, last = part.partition("-")
+            if first not in DAY_CODES or last not in DAY_CODES:
+                raise forms.ValidationError(_("Days must be like MO-FR or SA,SU."))
+            i, j = DAY_CODES.index(first), DAY_CODES.index(last)
+            codes += DAY_CODES[i:j + 1]
+        elif part in DAY_CODES:
+            codes.append(part)
+        elif part:
+            raise forms.ValidationError(_("Days must be like MO-FR or SA,SU."))
+    return ",".join(dict.fromkeys(codes))
+
+
+class ServiceForm(forms.ModelForm):
+    area_choices = forms.ModelMultipleChoiceField(
+        label=_("Areas served"), queryset=Area.objects.all(), required=False, widget=forms.CheckboxSelectMultiple)
+    language_codes = forms.CharField(
+        label=_("Languages"), required=False, help_text=_("Language codes separated by commas, e.g. en, pl, ur."))
+    opening_hours = forms.CharField(
+        label=_("Opening hours"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One line each, e.g. “MO-FR 09:00-17:00” or “SA 10:00-12:00 drop-in”."))
+    phone_numbers = forms.CharField(label=_("Phone numbers"), required=False,
+                                    help_text=_("Separated by commas."))
+    url = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    dimensions = forms.CharField(
+        label=_("What people rate besides the overall experience"), required=False,
+        help_text=_("Up to four, separated by commas, e.g. Friendliness, Waiting time."))
+
+    class Meta:
+        model = Service
+        fields = ["name", "description", "audience", "eligibility", "minimum_age", "maximum_age",
+                  "application_process", "email", "url", "fees_description", "status", "open311_code",
+                  "open311_type", "group", "keywords", "service_notice", "agency_responsible"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "eligibility": forms.Textarea(attrs={"rows": 2}),
+                   "application_process": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        service = self.instance
+        if service.pk:
+            self.fields["area_choices"].initial = list(service.areas.all())
+            self.fields["language_codes"].initial = ", ".join(lang.code for lang in service.languages.all())
+            self.fields["opening_hours"].initial = "\n".join(
+                f"{s.byday} {s.opens_at:%H:%M}-{s.closes_at:%H:%M} {s.description}".strip()
+                for s in service.schedules.all() if s.opens_at and s.closes_at)
+            self.fields["phone_numbers"].initial = ", ".join(p.number for p in service.phones.all())
+            self.fields["dimensions"].initial = ", ".join(service.rating_dimensions)
+
+    def clean_opening_hours(self):
+        schedules = []
+        for n, line in enumerate(self.cleaned_data["opening_hours"].splitlines(), 1):
+            if not line.strip():
+                continue
+            match = HOURS_RE.match(line)
+            if not match:
+                raise forms.ValidationError(_("Line %(n)s: write it like “MO-FR 09:00-17:00”.") % {"n": n})
+            opens, closes = parse_time(match["opens"]), parse_time(match["closes"])
+            if opens is None or closes is None:
+                raise forms.ValidationError(_("Line %(n)s: not a time of day.") % {"n": n})
+            schedules.append({"byday": _expand_days(match["days"]), "opens_at": opens, "closes_at": closes,
+                              "description": match["note"].strip()})
+        return schedules
+
+    def service_fields(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["open311_code"] = data["open311_code"] or None
+        data["rating_dimensions"] = [d.strip() for d in self.cleaned_data["dimensions"].split(",") if d.strip()]
+        return data
+
+    def details(self) -> dict:
+        return {
+            "areas": list(self.cleaned_data["area_choices"]),
+            "languages": [c.strip() for c in self.cleaned_data["language_codes"].split(",") if c.strip()],
+            "schedules": self.cleaned_data["opening_hours"],
+            "phones": [p.strip() for p in self.cleaned_data["phone_numbers"].split(",") if p.strip()],
+        }
+
+
+class ImportForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Import into"), queryset=Organisation.objects.none())
+    file = forms.FileField(label=_("HSDS file (a .zip data package or .json)"))
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations if organisations is not None else \
+            Organisation.objects.none()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        name = upload.name.lower()
+        head = upload.read(4)
+        upload.seek(0)
+        if name.endswith(".zip") and head.startswith(b"PK"):
+            upload.kind = "zip"
+        elif name.endswith(".json") and head.lstrip()[:1] in (b"[", b"{"):
+            upload.kind = "json"
+        else:
+            raise forms.ValidationError(_("Upload a .zip data package or a .json file."))
+        return upload
+
+
+def attribute_fields(service: Service) -> dict[str, forms.Field]:
+    """Form fields for the questions an Open311 service asks."""
+    fields = {}
+    for attr in service.attributes.all():
+        if not attr.variable:
+            continue
+        name = f"attribute_{attr.code}"
+        choices = [(str(v.get("key")), v.get("name")) for v in attr.values]
+        kwargs = {"label": attr.description, "required": attr.required,
+                  "help_text": attr.datatype_description}
+        if attr.datatype == ServiceAttribute.Datatype.SINGLE:
+            fields[name] = forms.ChoiceField(choices=[("", "—")] + choices, **kwargs)
+        elif attr.datatype == ServiceAttribute.Datatype.MULTI:
+            fields[name] = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **kwargs)
+        elif attr.datatype == ServiceAttribute.Datatype.TEXT:
+            fields[name] = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **kwargs)
+        else:
+            fields[name] = forms.CharField(**kwargs)
+    return fields
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is this?"), choices=Complaint.Kind.choices, widget=forms.RadioSelect,
+                             initial=Complaint.Kind.REPORT)
+    description = forms.CharField(label=_("What happened?"), widget=forms.Textarea(attrs={"rows": 5}),
+                                  max_length=4000)
+    address_string = forms.CharField(label=_("Where? (an address or a place)"), required=False, max_length=255)
+    is_public = forms.BooleanField(label=_("Show this publicly, without my name"), required=False, initial=True)
+    offer_help = forms.BooleanField(
+        label=_("Would you like to help fix this or improve this service?"), required=False,
+        help_text=_("Someone from the service will get in touch. You can say no at any time."))
+    help_how = forms.CharField(label=_("How would you like to help? (optional)"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, service=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if service is not None:
+            self.fields.update(attribute_fields(service))
+        self.fields["kind"].widget.attrs["class"] = "radio"
+
+    def attributes(self) -> dict:
+        return {name.removeprefix("attribute_"): value for name, value in self.cleaned_data.items()
+                if name.startswith("attribute_") and value not in ("", [], None)}
+
+
+class OnBehalfComplaintForm(ComplaintForm):
+    person = forms.ModelChoiceField(label=_("On behalf of"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("How did they reach us?"), choices=[
+        (Channel.PHONE, _("By phone")), (Channel.IN_PERSON, _("In person")), (Channel.PAPER, _("On paper"))])
+    field_order = ["person", "channel"]
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.fields["offer_help"].label = _("They would like to help fix this or improve this service")
+        self.order_fields(self.field_order)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Complaint.Status.choices)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_public = forms.BooleanField(label=_("The note is public"), required=False, initial=True)
+    referred_to = forms.CharField(label=_("Referred to (when referring)"), required=False, max_length=160)
+    expected_at = forms.DateTimeField(label=_("Expected by"), required=False,
+                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, complaint=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if complaint is not None:
+            allowed = complaint.TRANSITIONS.get(complaint.status, set())
+            self.fields["status"].choices = [(v, label) for v, label in Complaint.Status.choices if v in allowed]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Update"), widget=forms.Textarea(attrs={"rows": 3}))
+    is_public = forms.BooleanField(label=_("Public (the complainant and everyone can read it)"), required=False)
+
+
+class HelpForm(forms.Form):
+    how = forms.CharField(label=HelpOffer._meta.get_field("how").verbose_name, required=False, max_length=2000,
+                          widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FollowUpForm(forms.Form):
+    follow_up = forms.ChoiceField(label=_("Follow-up"), choices=HelpOffer.FollowUp.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class RatingForm(forms.Form):
+    overall = forms.TypedChoiceField(label=_("Overall"), choices=STARS, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, service=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimension_names = {}
+        for i, name in enumerate(service.rating_dimensions if service else []):
+            key = f"dimension_{i}"
+            self.dimension_names[key] = name
+            self.fields[key] = forms.TypedChoiceField(label=name, choices=[("", _("No answer"))] + STARS,
+                                                      coerce=int, required=False, empty_value=None)
+        self.order_fields(["overall", *self.dimension_names, "comment"])
+
+    def dimensions(self) -> dict:
+        return {name: self.cleaned_data[key] for key, name in self.dimension_names.items()
+                if self.cleaned_data.get(key)}
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Public reply"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportRatingForm(forms.Form):
+    reason = forms.CharField(label=_("What is wrong with this review?"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("hide", _("Hide the review")),
+                                                               ("keep", _("Keep it visible"))])
+    note = forms.CharField(label=_("Note"), required=False, max_length=255)
+
