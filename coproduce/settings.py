@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "coproduce.budgeting",
     "coproduce.design",
     "coproduce.assessment",
+    "coproduce.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("services/", include("coproduce.assessment.urls")),
     path("open311/v2/", include("coproduce.assessment.open311.urls")),
+    path("outcomes/", include("coproduce.outcomes.urls")),
     path("", include("coproduce.core.urls")),
 ]
 

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutcomesConfig(AppConfig):
+    name = "coproduce.outcomes"
+    label = "outcomes"
+    verbose_name = _("Outcomes and evidence")
+
+    def ready(self) -> None:
+        from coproduce.core import personal_data
+
+        from . import metrics, permissions, services  # noqa: F401  (registers predicates)
+
+        metrics.register_core_metrics()
+        personal_data.register(
+            "outcomes", export=services.export_personal_data, erase=services.erase_personal_data
+        )
