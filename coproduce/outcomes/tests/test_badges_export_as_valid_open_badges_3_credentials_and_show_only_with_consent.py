@@ -60,10 +60,10 @@ def test_the_schema_accepts_the_specifications_example_and_refuses_broken_ones()
 
 
 @pytest.mark.pure
-def test_the_structural_validator_agrees_with_jsonschema_when_it_is_installed():
-    jsonschema = pytest.importorskip("jsonschema")
+def test_the_schema_itself_is_a_valid_json_schema():
+    import jsonschema
+
     jsonschema.Draft201909Validator.check_schema(badges.schema())
-    assert badges.StructuralValidator(badges.schema()).errors(VALID_EXAMPLE) == []
 
 
 def test_an_award_exports_as_a_valid_open_badges_3_credential(award, personas, client_as):
