@@ -13,6 +13,7 @@ def navigation(request):
         (reverse("core:topics"), _("Topics")),
         (reverse("core:areas"), _("Areas")),
         (reverse("assessment:directory"), _("Services")),
+        (reverse("design:labs"), _("Design labs")),
         (reverse("outcomes:index"), _("Outcomes")),
     ]
     if user.is_authenticated:

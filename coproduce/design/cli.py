@@ -1,7 +1,14 @@
-"""Command line for the opinion analysis: ``coproduce design analyse DIR [--json] [--groups-from-export]``.
+"""Command line for co-design:
+
+* ``coproduce design analyse DIR [--json] [--groups-from-export]`` – opinion analysis of a Polis export
+  folder (pure: no database);
+* ``coproduce design import DIR --lab SLUG [--title TITLE]`` – import a Polis export folder as a
+  conversation of a design lab, and analyse it;
+* ``coproduce design export CONVERSATION_ID DIR`` – write a conversation as a Polis export folder.
 
 ``main(argv)`` receives the arguments after ``design`` and returns an exit code
-(0 success, 1 broken input, 2 usage error).
+(0 success, 1 broken input, 2 usage error).  Import and export act as the system (the operator at
+the server's command line), recorded in the audit log with the channel "cli".
 """
 
 from __future__ import annotations
@@ -23,7 +30,55 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true", help="print one JSON object")
     a.add_argument("--groups-from-export", action="store_true",
                    help="take the groups from the group-id column of participants-votes.csv instead of clustering")
+    i = sub.add_parser("import", help="import a Polis export folder as a conversation of a design lab")
+    i.add_argument("dir", metavar="DIR", help="folder with comments.csv, votes.csv (and participants-votes.csv)")
+    i.add_argument("--lab", required=True, metavar="SLUG", help="the design lab to add the conversation to")
+    i.add_argument("--title", default="", help="title of the conversation (default: the topic in summary.csv)")
+    e = sub.add_parser("export", help="write a conversation as a Polis export folder")
+    e.add_argument("conversation", metavar="CONVERSATION_ID", type=int)
+    e.add_argument("dir", metavar="DIR", help="folder to write (created if missing)")
     return parser
+
+
+def _import(args, out) -> int:
+    """Needs Django (run through `coproduce design import`)."""
+    from coproduce.core.audit import Channel
+    from coproduce.design import services
+    from coproduce.design.models import Lab
+
+    lab = Lab.objects.filter(slug=args.lab).first()
+    if lab is None:
+        print(f"error: no design lab {args.lab!r}", file=sys.stderr)
+        return 1
+    try:
+        print(f"reading {args.dir} ...", file=out)
+        export = read_export(args.dir)
+        print(f"importing {len(export.comments)} statements and {len(export.votes)} votes ...", file=out)
+        conversation = services.import_polis(None, lab, export, title=args.title, source=str(args.dir),
+                                             channel=Channel.CLI, analyse_now=True)
+    except PolisExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    analysis = conversation.analysis
+    print(f"conversation {conversation.pk}: {conversation.title!r} in lab {lab.slug!r}; analysed "
+          f"{analysis.vote_count} votes of {analysis.participant_count} participants into {analysis.group_count} "
+          f"groups", file=out)
+    return 0
+
+
+def _export(args, out) -> int:
+    """Needs Django (run through `coproduce design export`)."""
+    from coproduce.core.audit import Channel
+    from coproduce.design import services
+    from coproduce.design.models import Conversation
+
+    conversation = Conversation.objects.select_related("lab__organisation").filter(pk=args.conversation).first()
+    if conversation is None:
+        print(f"error: no conversation {args.conversation}", file=sys.stderr)
+        return 1
+    services.export_polis(None, conversation, args.dir, channel=Channel.CLI)
+    print(f"wrote conversation {conversation.pk} ({conversation.title!r}) to {args.dir}", file=out)
+    return 0
 
 
 def _summary(result, export, out) -> None:
@@ -60,6 +115,10 @@ def main(argv: list[str], stdout=None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return int(exc.code or 0)
+    if args.command == "import":
+        return _import(args, out)
+    if args.command == "export":
+        return _export(args, out)
     try:
         export = read_export(args.dir)
         groups = export.groups() if args.groups_from_export else None

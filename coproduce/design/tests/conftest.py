@@ -59,3 +59,25 @@ def polis_export():
         return _cache[conversation]
 
     return read
+
+
+# --- the co-design app: a lab of the council's social care service, with one conversation ---------
+
+
+@pytest.fixture
+def lab(personas, world):
+    from coproduce.design import services
+
+    return services.create_lab(personas["staff"], world.service, title="Dementia support",
+                               target_users="Carers of people living with dementia")
+
+
+@pytest.fixture
+def conversation(lab, personas):
+    from coproduce.design import services
+
+    conversation = services.create_conversation(personas["staff"], lab, title="What would help?",
+                                                moderation="pre")
+    for text in ["Respite should be easy to book.", "Groups are the best support.", "I want help at home."]:
+        services.add_seed_statement(personas["staff"], conversation, text)
+    return conversation

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Co-design: `design analyse DIR [--json] [--groups-from-export]`."
+    help = "Co-design: `design analyse DIR [--json] [--groups-from-export]`, `design import DIR --lab SLUG`, `design export CONVERSATION_ID DIR`."
 
     def run_from_argv(self, argv):
         from coproduce.design.cli import main

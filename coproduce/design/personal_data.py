@@ -1,0 +1,51 @@
+"""What co-design holds about a person, and how it is erased.
+
+Erasure unlinks the person from their participations, statements and feedback but keeps the votes,
+anonymous, so the opinion analyses (and the decisions citing them) stay valid. Answers to demographic
+questions and invitations are deleted.
+"""
+
+from .models import Answer, Feedback, Invitation, Participant, Statement, Vote
+
+
+def export(person) -> dict:
+    participations = list(
+        Participant.objects.filter(person=person).select_related("conversation__lab").order_by("pk")
+    )
+    ids = [p.pk for p in participations]
+    return {
+        "participations": [
+            {"lab": p.conversation.lab.title, "conversation": p.conversation.title, "participant": p.number,
+             "since": p.created_at.isoformat()}
+            for p in participations
+        ],
+        "statements": [
+            {"conversation": s.conversation.title, "text": s.text, "status": s.get_status_display(),
+             "written": s.created_at.isoformat()}
+            for s in Statement.objects.filter(author_id__in=ids).select_related("conversation").order_by("pk")
+        ],
+        "votes": [
+            {"conversation": v.conversation.title, "statement": v.statement.text, "vote": v.value,
+             "updated": v.updated_at.isoformat()}
+            for v in Vote.objects.filter(participant_id__in=ids).select_related("conversation", "statement")
+            .order_by("pk")
+        ],
+        "answers": [
+            {"question": a.question.text, "answer": a.question.choices[a.choice]
+             if a.choice < len(a.question.choices) else a.choice}
+            for a in Answer.objects.filter(participant_id__in=ids).select_related("question").order_by("pk")
+        ],
+        "feedback": [
+            {"lab": f.lab.title, "kind": f.kind, "text": f.text, "given": f.created_at.isoformat()}
+            for f in Feedback.objects.filter(person=person).select_related("lab").order_by("pk")
+        ],
+        "invitations": [i.lab.title for i in Invitation.objects.filter(person=person).select_related("lab")],
+    }
+
+
+def erase(person) -> None:
+    participations = Participant.objects.filter(person=person)
+    Answer.objects.filter(participant__in=participations).delete()
+    participations.update(person=None, session_key=None, label="", external_id="")
+    Feedback.objects.filter(person=person).update(person=None)
+    Invitation.objects.filter(person=person).delete()
