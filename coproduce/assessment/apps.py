@@ -14,3 +14,7 @@ class AssessmentConfig(AppConfig):
         from .personal_data import erase, export
 
         personal_data.register("assessment", export=export, erase=erase)
+
+        from . import metrics
+
+        metrics.register_metrics()

@@ -14,3 +14,7 @@ class DesignConfig(AppConfig):
         from .personal_data import erase, export
 
         personal_data.register("design", export=export, erase=erase)
+
+        from . import metrics
+
+        metrics.register_metrics()

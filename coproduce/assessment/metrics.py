@@ -1,0 +1,38 @@
+"""Co-assessment's platform metrics, for outcome indicators."""
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.outcomes.metrics import moment, organisation_ids, register
+
+from .models import Complaint
+
+# Without an "expected by" date, a complaint counts as resolved in time within this many days.
+DEFAULT_DAYS_TO_RESOLVE = 28
+
+
+def complaints_resolved_in_time(organisation, start: date, end: date) -> Decimal:
+    """Of the complaints and reports received in the period, the percentage resolved by their expected
+    date (or within 28 days when none was set). 0 when none were received."""
+    received = Complaint.objects.filter(
+        service__organisation_id__in=organisation_ids(organisation),
+        requested_at__gte=moment(start), requested_at__lt=moment(end),
+    )
+    total = received.count()
+    if total == 0:
+        return Decimal(0)
+    in_time = received.filter(resolved_at__isnull=False).filter(
+        Q(expected_at__isnull=False, resolved_at__lte=F("expected_at"))
+        | Q(expected_at__isnull=True, resolved_at__lte=F("requested_at") + timedelta(days=DEFAULT_DAYS_TO_RESOLVE))
+    ).count()
+    return (Decimal(100) * in_time / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def register_metrics() -> None:
+    register("assessment.complaints_resolved_in_time", _("Complaints resolved in time"),
+             complaints_resolved_in_time, kind="percent", unit="%",
+             description=_("Share of complaints and reports received in the period that were resolved by "
+                           "their expected date (or within 28 days)."))
