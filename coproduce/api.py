@@ -129,6 +129,7 @@ def _register_routers() -> None:
 
     api.add_router("/", core_router)
     api.add_router("/", "coproduce.timebank.api.router")
+    api.add_router("/", "coproduce.budgeting.api.router")
     api.add_router("/design", "coproduce.design.api.router")
     api.add_router("/assessment", "coproduce.assessment.api.router")
     api.add_router("/outcomes", "coproduce.outcomes.api.router")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
     path("labs/", include("coproduce.design.urls")),
+    path("budgeting/", include("coproduce.budgeting.urls")),
     path("services/", include("coproduce.assessment.urls")),
     path("open311/v2/", include("coproduce.assessment.open311.urls")),
     path("outcomes/", include("coproduce.outcomes.urls")),

@@ -1,0 +1,123 @@
+#!/usr/bin/env python
+"""Benchmark the participatory-budgeting engine against pabutools, side by side.
+
+    python bench/bench_tally.py [--quick] [--files NAME.pb ...] [--repeat N]
+
+For each file and rule it prints: our time (seconds, best of --repeat, INCLUDING parsing the .pb
+file and building the explanations, i.e. what ``coproduce pb tally FILE --rule R --json`` costs),
+pabutools' time for the rule call alone (its parsing excluded, measured once in the same run) and
+the ratio.  ``--quick`` skips pabutools (it needs minutes: MES with voter_budget_increment=1 takes
+about three minutes on Lodz 2022).
+
+Rules compared:  greedy  = ours ``--rule greedy`` (approval: by votes)  vs
+``greedy_utilitarian_welfare(Cost_Sat)``;  mes = ``--rule mes`` vs
+``method_of_equal_shares(Cost_Sat)``;  mes-add1 = ``--rule mes-add1`` vs
+``method_of_equal_shares(Cost_Sat, voter_budget_increment=1)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coproduce.budgeting.tally import parse_file  # noqa: E402
+from coproduce.budgeting.tally.cli import main as cli_main  # noqa: E402
+from coproduce.budgeting.tally.datasets import pabulib_dir  # noqa: E402
+
+RULES = ["greedy", "mes", "mes-add1"]
+
+
+def ours(path: Path, rule: str, repeat: int) -> tuple[float, float, list[str]]:
+    """(best wall-clock seconds, best CPU seconds, winners) of the CLI call."""
+    best = cpu = float("inf")
+    selected: list[str] = []
+    for _ in range(repeat):
+        buf = io.StringIO()
+        t, c = time.perf_counter(), time.process_time()
+        code = cli_main(["tally", str(path), "--rule", rule, "--tie-break", "lexico", "--json"], stdout=buf)
+        best = min(best, time.perf_counter() - t)
+        cpu = min(cpu, time.process_time() - c)
+        assert code == 0, buf.getvalue()
+        selected = json.loads(buf.getvalue())["selected"]
+    return best, cpu, selected
+
+
+def theirs(path: Path, rules: list[str]) -> dict[str, tuple[float, list[str]]]:
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
+
+    t = time.perf_counter()
+    instance, profile = parse_pabulib(str(path))
+    print(f"  (pabutools parsed {path.name} in {time.perf_counter() - t:.1f} s; not counted)", flush=True)
+    out = {}
+    for rule in rules:
+        t = time.perf_counter()
+        if rule == "greedy":
+            res = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+        elif rule == "mes":
+            res = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+        else:
+            res = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, voter_budget_increment=1)
+        out[rule] = (time.perf_counter() - t, sorted(p.name for p in res))
+        print(f"  pabutools {rule}: {out[rule][0]:.1f} s", flush=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="skip pabutools")
+    ap.add_argument("--files", nargs="*", default=["Poland_Lodz_2022.pb"])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rules", nargs="*", default=RULES, choices=RULES)
+    args = ap.parse_args(argv)
+    data = pabulib_dir()
+    if data is None:
+        print("shared Pabulib data not found (set COPRODUCE_SHARED_DATA)", file=sys.stderr)
+        return 1
+    rows = []
+    for name in args.files:
+        path = data / name
+        t = time.perf_counter()
+        e = parse_file(path)
+        parse_s = time.perf_counter() - t
+        print(
+            f"{name}: {e.n_voters:,} voters x {e.n_projects} projects; our parse {parse_s:.3f} s", flush=True
+        )
+        mine = {rule: ours(path, rule, args.repeat) for rule in args.rules}
+        other = {} if args.quick else theirs(path, args.rules)
+        for rule in args.rules:
+            o, cpu, sel = mine[rule]
+            if rule in other:
+                p, psel = other[rule]
+                rows.append((name, rule, o, cpu, p, p / o, "yes" if sel == psel else "NO"))
+            else:
+                rows.append((name, rule, o, cpu, None, None, "-"))
+    w = max(len(r[0]) for r in rows)
+    print()
+    print(
+        f"{'file'.ljust(w)}  {'rule':9}  {'ours (s)':>9}  {'ours cpu (s)':>12}  {'pabutools (s)':>13}  {'ratio':>8}  same winners"
+    )
+    for name, rule, o, cpu, p, ratio, same in rows:
+        ps = f"{p:13.2f}" if p is not None else f"{'skipped':>13}"
+        rs = f"{ratio:7.0f}x" if ratio is not None else f"{'-':>8}"
+        print(f"{name.ljust(w)}  {rule:9}  {o:9.3f}  {cpu:12.3f}  {ps}  {rs}  {same}")
+    print(
+        f"\nours = parse + tally + explanations, wall clock and CPU time, best of {args.repeat}; "
+        "pabutools = rule call only (wall clock, parsing excluded); ratio = pabutools / ours (wall clock)"
+    )
+    if any(r[1] == "mes-add1" and "Lodz" in r[0] and r[2] > 1.0 for r in rows):
+        print(
+            "WARNING: Lodz mes-add1 took more than 1 s of wall-clock time (a loaded machine? see the CPU column)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
