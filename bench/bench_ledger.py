@@ -1,7 +1,8 @@
 """Benchmark of the timebank ledger on PostgreSQL, side by side with pgbench.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/coproduce .venv/bin/python bench/bench_ledger.py \
-        [--clients 16] [--seconds 10] [--members 500] [--cross-bank 0.05]
+        [--clients 16] [--seconds 10] [--members 500] [--cross-bank 0.05] [--cpu-transfers 2000] [--profile]
+        [--portable] [--no-pgbench]
 
 DATABASE_URL only says which server to use: the benchmark creates two scratch databases
 (`<name>_bench_ledger_<pid>` for the ledger, `<name>_bench_pgbench_<pid>` for pgbench) and drops
@@ -9,13 +10,23 @@ them at the end; it never touches the database named in the URL.
 
 1. Migrates the scratch database and builds a network of two banks with `--members` members each
    (overdraft 10 h, maximum 100 h), through the services.
-2. Runs `--clients` processes (one database connection each) recording exchanges through
+2. One client records `--cpu-transfers` exchanges in a loop (after a warm-up) and reports the Python
+   CPU time per transfer (`time.process_time`), which the machine's load distorts far less than
+   throughput, and (server on this machine) the CPU time of its server process; `--profile` prints
+   where the Python time goes.
+3. Runs `--clients` processes (one database connection each) recording exchanges through
    `timebank.services.transfer` for `--seconds`, between random members, with a share of
    `--cross-bank` exchanges across the two banks; a broker of the payer's bank is the actor, so the
-   permission check, the limit check, the row locks and the audit entry are all on the path.
-3. Runs `coproduce timebank verify` on the result and checks that no limit was breached.
-4. Runs pgbench's TPC-B-like test (`pgbench -i -s 1`, then `-c <clients> -j 2 -T <seconds> -n`).
-5. Prints our transfers/s, pgbench's TPS and the ratio. Target: >= 1,000 transfers/s.
+   permission check, the limit check, the row locks and the audit entry are all on the path. Each
+   client warms up (its connection, caches and the statement paths) before the common start, so
+   the window measures steady state only.
+4. Runs the checks of `coproduce timebank verify` on the result and checks that no limit was breached.
+5. Runs pgbench's TPC-B-like test (`pgbench -i -s 1`, then `-c <clients> -j 2 -T <seconds> -n`).
+6. Prints our transfers/s, pgbench's TPS and the ratio, each with the load average at the time
+   (other work on the machine shares its cores). Target: >= 1,000 transfers/s.
+
+`--portable` measures the portable ORM path (what SQLite runs) on PostgreSQL instead of the
+one-statement path of `timebank.fastpath`, for comparison.
 """
 
 from __future__ import annotations
@@ -33,6 +44,12 @@ from urllib.parse import urlparse, urlunparse
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 TARGET = 1000
+AMOUNTS = (15, 30, 45, 60, 90, 120)
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 def admin_connection(url):
@@ -86,6 +103,23 @@ def build(members_per_bank):
     return [b.pk for b in banks], [u.pk for u in brokers], members
 
 
+def load_members(members):
+    from coproduce.timebank.models import TimebankMember
+
+    loaded = list(TimebankMember.objects.select_related("timebank__organisation", "timebank__network", "person")
+                  .filter(pk__in=members))
+    by_bank: dict[int, list] = {}
+    for member in loaded:
+        by_bank.setdefault(member.timebank_id, []).append(member)
+    return by_bank
+
+
+def pick(rng, banks, by_bank, cross_share):
+    payer_bank = rng.choice(banks)
+    payee_bank = rng.choice([b for b in banks if b != payer_bank]) if rng.random() < cross_share else payer_bank
+    return payer_bank, rng.choice(by_bank[payer_bank]), rng.choice(by_bank[payee_bank])
+
+
 def worker(args):
     seed, members, brokers_by_bank, seconds, cross_share = args
     from django.core.exceptions import ValidationError
@@ -93,45 +127,115 @@ def worker(args):
 
     from coproduce.core.models import User
     from coproduce.timebank import services
-    from coproduce.timebank.models import TimebankMember
 
     connection.close()  # never share the parent's connection
     rng = random.Random(seed)
-    loaded = list(TimebankMember.objects.select_related("timebank__organisation", "timebank__network", "person")
-                  .filter(pk__in=members))
-    by_bank: dict[int, list] = {}
-    for member in loaded:
-        by_bank.setdefault(member.timebank_id, []).append(member)
+    by_bank = load_members(members)
     actors = {bank: User.objects.get(pk=user) for bank, user in brokers_by_bank.items()}
     banks = sorted(by_bank)
     ok = refused = 0
     latencies = []
-    services.transfer(actors[banks[0]], by_bank[banks[0]][0], by_bank[banks[0]][1], 1, "Warm-up")
+    # Warm-up (not measured): the connection, the permission caches on the actors and both paths.
+    for bank in banks:
+        other = next(b for b in banks if b != bank)
+        for payee in (by_bank[bank][1], by_bank[other][1]):
+            try:
+                services.transfer(actors[bank], by_bank[bank][0], payee, 1, "Warm-up")
+            except ValidationError:
+                pass
     READY.wait()
     start_at = time.time()
+    cpu_at = time.process_time()
     deadline = start_at + seconds
     while True:
         if time.time() >= deadline:
             break
         began = time.perf_counter()
-        payer_bank = rng.choice(banks)
-        payee_bank = rng.choice([b for b in banks if b != payer_bank]) if rng.random() < cross_share else payer_bank
-        payer = rng.choice(by_bank[payer_bank])
-        payee = rng.choice(by_bank[payee_bank])
+        payer_bank, payer, payee = pick(rng, banks, by_bank, cross_share)
         if payee.pk == payer.pk:
             continue
         try:
-            services.transfer(actors[payer_bank], payer, payee, rng.choice((15, 30, 45, 60, 90, 120)), "Bench")
+            services.transfer(actors[payer_bank], payer, payee, rng.choice(AMOUNTS), "Bench")
             ok += 1
         except ValidationError:
             refused += 1
         latencies.append(time.perf_counter() - began)
     finished = time.time()
+    cpu = time.process_time() - cpu_at
     connection.close()
-    return ok, refused, latencies, start_at, finished
+    return ok, refused, latencies, start_at, finished, cpu
 
 
-def run_ledger(url, clients, seconds, members_per_bank, cross_share):
+def server_cpu(pid):
+    """CPU seconds used so far by the server process `pid`, when the server runs on this machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_per_transfer(members, brokers_by_bank, count, cross_share, profile):
+    """One client, `count` transfers after a warm-up: Python CPU time (and wall time) per transfer,
+    and the CPU time of the client's server process when the server runs on this machine."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+
+    from coproduce.core.models import User
+    from coproduce.timebank import services
+
+    rng = random.Random(12345)
+    by_bank = load_members(members)
+    actors = {bank: User.objects.get(pk=user) for bank, user in brokers_by_bank.items()}
+    banks = sorted(by_bank)
+    plan = []
+    while len(plan) < count + 100:
+        payer_bank, payer, payee = pick(rng, banks, by_bank, cross_share)
+        if payer.pk != payee.pk:
+            plan.append((actors[payer_bank], payer, payee, rng.choice(AMOUNTS)))
+    warm, plan = plan[:100], plan[100:]
+    refused = 0
+
+    def run(items):
+        nonlocal refused
+        for actor, payer, payee, minutes in items:
+            try:
+                services.transfer(actor, payer, payee, minutes, "Bench")
+            except ValidationError:
+                refused += 1
+
+    run(warm)
+    refused = 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [[backend]] = cursor.fetchall()
+    server_at = server_cpu(backend)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    cpu, wall = time.process_time(), time.perf_counter()
+    run(plan)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    server = server_cpu(backend)
+    server = f"{(server - server_at) / count * 1000:.2f} ms" if server is not None and server_at is not None else "n/a"
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    print(f"single client: {count:,} transfers ({refused:,} refused by a limit, {cross_share:.0%} cross-bank): "
+          f"{cpu / count * 1000:.2f} ms Python CPU, {server} server CPU and {wall / count * 1000:.2f} ms wall "
+          f"per transfer "
+          f"({'profiled, ' if profile else ''}{load()})")
+    return cpu / count
+
+
+def run_ledger(url, clients, seconds, members_per_bank, cross_share, cpu_transfers=2000, profile=False,
+               portable=False):
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
     os.environ.setdefault("CONN_MAX_AGE", "600")
@@ -141,13 +245,20 @@ def run_ledger(url, clients, seconds, members_per_bank, cross_share):
     from django.core.management import call_command
     from django.db import connections
 
-    from coproduce.timebank import ledger
+    from coproduce.timebank import fastpath, ledger
     from coproduce.timebank.models import Account, Transfer
+
+    if portable:
+        fastpath.available = lambda: False  # the clients are forked from here and inherit this
+    print(f"path: {'portable ORM path' if portable else 'one-statement PostgreSQL path (timebank.fastpath)'}")
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
     banks, brokers, members = build(members_per_bank)
     print(f"setup: migrated and built 2 banks x {members_per_bank} members in {time.perf_counter() - t0:.1f} s")
+    cpu = None
+    if cpu_transfers:
+        cpu = cpu_per_transfer(members, dict(zip(banks, brokers)), cpu_transfers, cross_share, profile)
     connections.close_all()
     global READY
     context = multiprocessing.get_context("fork")
@@ -160,10 +271,13 @@ def run_ledger(url, clients, seconds, members_per_bank, cross_share):
     refused = sum(r[1] for r in results)
     latencies = sorted(x for r in results for x in r[2])
     rate = ok / window
+    client_cpu = sum(r[5] for r in results) / max(1, ok + refused)
+    measured_load = load()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     print(f"ledger: {clients} clients, {window:.1f} s window: {ok:,} transfers recorded, "
           f"{refused:,} refused by a limit")
-    print(f"ledger: {rate:,.0f} transfers/s; latency p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, p99 {p(0.99):.1f} ms")
+    print(f"ledger: {rate:,.0f} transfers/s; latency p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, p99 {p(0.99):.1f} ms; "
+          f"{client_cpu * 1000:.2f} ms client CPU per transfer ({measured_load})")
 
     t0 = time.perf_counter()
     report = ledger.verify()
@@ -181,7 +295,7 @@ def run_ledger(url, clients, seconds, members_per_bank, cross_share):
     for difference in report.differences[:10]:
         print(f"  DIFFERENCE {difference}")
     connections.close_all()
-    return rate, report.ok and breached == 0
+    return rate, measured_load, cpu, report.ok and breached == 0
 
 
 def run_pgbench(url, name, clients, seconds):
@@ -196,8 +310,9 @@ def run_pgbench(url, name, clients, seconds):
                             check=True, env=env, capture_output=True, text=True)
     match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", result.stdout)
     tps = float(match.group(1)) if match else float("nan")
-    print(f"pgbench: TPC-B-like, scale 1, {clients} clients, 2 threads, {seconds} s: {tps:,.0f} TPS")
-    return tps
+    measured_load = load()
+    print(f"pgbench: TPC-B-like, scale 1, {clients} clients, 2 threads, {seconds} s: {tps:,.0f} TPS ({measured_load})")
+    return tps, measured_load
 
 
 def main():
@@ -206,7 +321,12 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--members", type=int, default=500, help="members per bank")
     parser.add_argument("--cross-bank", type=float, default=0.05)
+    parser.add_argument("--cpu-transfers", type=int, default=2000,
+                        help="single-client transfers timed for CPU per transfer (0: skip)")
+    parser.add_argument("--profile", action="store_true", help="profile the single-client loop")
     parser.add_argument("--no-pgbench", action="store_true")
+    parser.add_argument("--portable", action="store_true",
+                        help="measure the portable ORM path (what SQLite runs) instead of the PostgreSQL statement")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -215,18 +335,22 @@ def main():
     ledger_db, pgbench_db = f"{base}_bench_ledger_{os.getpid()}", f"{base}_bench_pgbench_{os.getpid()}"
     try:
         create_db(url, ledger_db)
-        rate, intact = run_ledger(with_db(url, ledger_db), args.clients, args.seconds, args.members, args.cross_bank)
+        rate, rate_load, cpu, intact = run_ledger(with_db(url, ledger_db), args.clients, args.seconds, args.members,
+                                                  args.cross_bank, args.cpu_transfers, args.profile,
+                                                  args.portable)
         tps = None
         if not args.no_pgbench:
             create_db(url, pgbench_db)
-            tps = run_pgbench(url, pgbench_db, args.clients, args.seconds)
+            tps, tps_load = run_pgbench(url, pgbench_db, args.clients, args.seconds)
     finally:
         drop_db(url, ledger_db)
         drop_db(url, pgbench_db)
     print()
-    print(f"ours    : {rate:,.0f} transfers/s through the service layer ({args.clients} clients)")
+    if cpu is not None:
+        print(f"cpu     : {cpu * 1000:.2f} ms Python CPU per transfer (single client)")
+    print(f"ours    : {rate:,.0f} transfers/s through the service layer ({args.clients} clients; {rate_load})")
     if tps:
-        print(f"pgbench : {tps:,.0f} TPS (TPC-B-like)")
+        print(f"pgbench : {tps:,.0f} TPS (TPC-B-like; {tps_load})")
         print(f"ratio   : {rate / tps:.2f} of pgbench")
     print(f"target  : >= {TARGET:,} transfers/s: {'met' if rate >= TARGET else 'NOT met'}; "
           f"invariants {'intact' if intact else 'BROKEN'}")

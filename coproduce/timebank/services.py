@@ -9,13 +9,15 @@ enforces each account's limits atomically:
 
 - PostgreSQL: every account a posting touches is locked with one `SELECT ... FOR UPDATE` ordered by
   id (a consistent order, so concurrent postings cannot deadlock); the limits are checked against
-  the locked balances, and the balances are moved with `F()` updates in the same transaction.
+  the locked balances, and the balances are moved in the same transaction.
 - SQLite: transactions are IMMEDIATE (see settings), so writers are serialised and the same
   read-check-write is safe.
 
-A posting costs: one locking SELECT (balances and limits together), one UPDATE for all its accounts,
-one INSERT per transfer and one audit
-INSERT (the benchmark in `bench/bench_ledger.py` keeps this honest).
+The hot path, `transfer` on PostgreSQL, is one parameterised SQL statement (`fastpath`): lock, limit
+check, balance update, transfer row(s) and audit entry (or entries) in one round trip, written only
+if every limit allows it. Elsewhere (SQLite, and the other ledger services) a posting costs one
+locking SELECT (balances and limits together), one UPDATE for all its accounts, one INSERT per
+transfer and one audit INSERT. `bench/bench_ledger.py` keeps this honest.
 
 Limits: a member account may not go below minus its overdraft limit, nor above its maximum balance
 (member override, else the bank default; the check applies in the direction of the movement, so a
@@ -24,11 +26,12 @@ may not go below zero (except for opening balances, which the bank issues from i
 accounts have no limits: their balance is the bank's position towards the rest of the network.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,6 +43,7 @@ from coproduce.core.audit import Channel
 from coproduce.core.models import Membership, Organisation, Person, Role
 from coproduce.core.permissions import person_of, require
 
+from . import fastpath
 from .models import (
     DEFAULT_MAX_BALANCE_MINUTES,
     DEFAULT_OVERDRAFT_MINUTES,
@@ -485,23 +489,13 @@ def _lock(condition: Q, *, pot_may_go_negative: bool = False) -> list[_Locked]:
     return locked
 
 
-def _post(
-    actor,
-    legs: list[tuple[_Locked, _Locked, int]],
-    fields: dict[int, str],
-    *,
-    kind: str,
-    reason: str,
-    occurred_on: date,
-    channel: str,
-    on_behalf_of: Person | None,
-    require_active: bool = True,
-    reverses: list[Transfer] | None = None,
-) -> list[Transfer]:
-    """Check the locked accounts' limits for the whole posting, then write it. Call with the rows
-    locked (`_lock`) inside the service's transaction. `fields` names each account for errors."""
+def _limit_errors(legs, fields: dict[int, str], require_active: bool = True):
+    """The movement of each account of a posting, the accounts, and the field-keyed errors for every
+    limit the posting would break (empty: it may be written). `legs` are (source, target, minutes)
+    with accounts as locked, before the posting; `fields` names each account for errors. The one
+    rule of both paths: `fastpath`'s statement applies the same conditions in SQL."""
     deltas: dict[int, int] = {}
-    accounts: dict[int, _Locked] = {}
+    accounts: dict = {}
     for source, target, minutes in legs:
         accounts[source.pk], accounts[target.pk] = source, target
         deltas[source.pk] = deltas.get(source.pk, 0) - minutes
@@ -526,6 +520,25 @@ def _post(
             errors.setdefault(field, []).append(
                 _("This would take the account to %(after)s minutes, above its maximum balance of "
                   "%(limit)s minutes.") % {"after": after, "limit": ceiling})
+    return deltas, accounts, errors
+
+
+def _post(
+    actor,
+    legs: list[tuple[_Locked, _Locked, int]],
+    fields: dict[int, str],
+    *,
+    kind: str,
+    reason: str,
+    occurred_on: date,
+    channel: str,
+    on_behalf_of: Person | None,
+    require_active: bool = True,
+    reverses: list[Transfer] | None = None,
+) -> list[Transfer]:
+    """Check the locked accounts' limits for the whole posting, then write it. Call with the rows
+    locked (`_lock`) inside the service's transaction. `fields` names each account for errors."""
+    deltas, accounts, errors = _limit_errors(legs, fields, require_active)
     if errors:
         raise ValidationError(errors)
     moves = {pk: delta for pk, delta in deltas.items() if delta}
@@ -580,6 +593,11 @@ def transfer(
     another bank of the same network and both banks allow it, the exchange is posted as two linked
     transfers through the banks' clearing accounts; the payer's leg is returned.
     """
+    if all(isinstance(value, int) and not isinstance(value, bool) for value in (payer, payee)):
+        # Both given as ids (the API): one query for the two; unknown ids are refused just below.
+        found = {member.pk: member for member in TimebankMember.objects.select_related(
+            "timebank__organisation", "timebank__network", "person").filter(pk__in=[payer, payee])}
+        payer, payee = found.get(payer), found.get(payee)
     payer = member_of(payer, "payer", timebank)
     payee = member_of(payee, "payee", payee_timebank or timebank)
     require(actor, "timebank.pay_from", payer)
@@ -593,6 +611,9 @@ def transfer(
         raise ValidationError({"payee": [_("The payer and the payee must be different members.")]})
     on_behalf_of = on_behalf_of or _acting_for(actor, payer)
     if payer.timebank_id == payee.timebank_id:
+        if fastpath.available():
+            return _exchange_in_one_statement(actor, payer, payee, minutes, reason, occurred_on, channel,
+                                              on_behalf_of, {"minutes": minutes, "kind": Transfer.Kind.EXCHANGE})
         with transaction.atomic():
             locked = _lock(Q(member_id__in=[payer.pk, payee.pk]))
             by_member = {account.member_id: account for account in locked}
@@ -607,6 +628,59 @@ def transfer(
     return _cross_bank(actor, payer, payee, minutes, reason, occurred_on, channel, on_behalf_of)
 
 
+_TRANSFER_COLUMNS = [field.attname for field in Transfer._meta.concrete_fields]
+
+
+def _exchange_in_one_statement(actor, payer, payee, minutes, reason, occurred_on, channel, on_behalf_of,
+                               details) -> Transfer:
+    """PostgreSQL: post an exchange (within a bank, or across two: then `details` are the audit
+    details without the legs) with `fastpath`'s single statement, and return the payer's leg. The
+    same limits, errors, rows and audit entries as `_lock` + `_post` + `audit.record`."""
+    cross_bank = payer.timebank_id != payee.timebank_id
+    kind = Transfer.Kind.CROSS_BANK if cross_bank else Transfer.Kind.EXCHANGE
+    created_by = actor if actor is not None and actor.pk else None
+    now = timezone.now()
+    arguments = dict(
+        payer=payer.pk, payee=payee.pk, here=payer.timebank_id, there=payee.timebank_id if cross_bank else None,
+        minutes=minutes, reason=reason, kind=kind, occurred_on=occurred_on, now=now,
+        actor=created_by.pk if created_by else None, actor_label=audit._label(actor),
+        on_behalf_of=on_behalf_of.pk if on_behalf_of else None, channel=channel, details=json.dumps(details),
+    )
+    result = fastpath.post_exchange(**arguments)
+    if not result.posted:  # nothing was written; say why, as `_post` would
+        by_member = {row.member_id: row for row in result.accounts if row.member_id}
+        clearing = {row.timebank_id: row for row in result.accounts if row.kind == Account.Kind.CLEARING}
+        source, target = by_member[payer.pk], by_member[payee.pk]
+        legs = ([(source, clearing[payer.timebank_id], minutes), (clearing[payee.timebank_id], target, minutes)]
+                if cross_bank else [(source, target, minutes)])
+        errors = _limit_errors(legs, {source.pk: "payer", target.pk: "payee"})[2]
+        if not errors:  # the statement and `_limit_errors` disagree: a bug, never a silent refusal
+            raise RuntimeError(f"ledger statement refused an exchange that the limits allow: {result}")
+        raise ValidationError(errors)
+    from_id = {row.member_id: row.pk for row in result.accounts if row.member_id}
+    clearing_id = {row.timebank_id: row.pk for row in result.accounts if row.kind == Account.Kind.CLEARING}
+    if cross_bank:
+        accounts = [(payer.timebank_id, from_id[payer.pk], clearing_id[payer.timebank_id]),
+                    (payee.timebank_id, clearing_id[payee.timebank_id], from_id[payee.pk])]
+    else:
+        accounts = [(payer.timebank_id, from_id[payer.pk], from_id[payee.pk])]
+    # The rows as written, as model instances (loaded, not new), with the related objects we hold.
+    first = None
+    for pk, (bank, source, target) in zip(result.transfer_ids, accounts):
+        values = {
+            "id": pk, "timebank_id": bank, "from_account_id": source, "to_account_id": target, "minutes": minutes,
+            "reason": reason, "kind": kind, "occurred_on": occurred_on, "created_at": now,
+            "created_by_id": created_by.pk if created_by else None,
+            "on_behalf_of_id": on_behalf_of.pk if on_behalf_of else None, "channel": channel, "reverses_id": None,
+            "linked_id": first.pk if first else None,
+        }
+        posted = Transfer.from_db(connection.alias, None, [values[name] for name in _TRANSFER_COLUMNS])
+        for field, value in (("created_by", created_by), ("on_behalf_of", on_behalf_of), ("linked", first)):
+            Transfer._meta.get_field(field).set_cached_value(posted, value)
+        first = first or posted
+    return first
+
+
 def _cross_bank(actor, payer, payee, minutes, reason, occurred_on, channel, on_behalf_of) -> Transfer:
     here, there = payer.timebank, payee.timebank
     if here.network_id is None or here.network_id != there.network_id:
@@ -615,6 +689,12 @@ def _cross_bank(actor, payer, payee, minutes, reason, occurred_on, channel, on_b
         raise ValidationError({"payee_timebank": [_("Your bank does not allow exchanges with other banks.")]})
     if not there.allow_cross_bank:
         raise ValidationError({"payee_timebank": [_("The other bank does not allow exchanges with other banks.")]})
+    if fastpath.available():
+        return _exchange_in_one_statement(
+            actor, payer, payee, minutes, reason, occurred_on, channel, on_behalf_of,
+            {"minutes": minutes, "kind": Transfer.Kind.CROSS_BANK, "payer_timebank": here.slug,
+             "payee_timebank": there.slug},  # + "legs": both ids, added by the statement
+        )
     with transaction.atomic():
         locked = _lock(
             Q(member_id__in=[payer.pk, payee.pk])

@@ -1,5 +1,7 @@
 """An exchange moves minutes from the member who was helped to the member who helped, and is audited."""
 
+from django.db import connection
+
 from coproduce.core.models import AuditEntry
 from coproduce.timebank import services
 from coproduce.timebank.models import Transfer
@@ -23,9 +25,16 @@ def test_a_broker_records_an_exchange_on_behalf_of_an_assisted_member(ledger, pe
     assert (balance(ledger.dan), balance(ledger.carla)) == (-60, 60)
 
 
-def test_the_service_path_is_lean(ledger, personas, django_assert_max_num_queries):
+def test_the_service_path_is_lean(ledger, personas, django_assert_num_queries):
     bea = personas["broker"]
-    services.transfer(bea, ledger.dan, ledger.carla, 1, "warm the caches")
-    # lock both accounts, one balance update, the transfer, the audit entry (+ savepoint bookkeeping)
-    with django_assert_max_num_queries(6):
+    services.transfer(bea, ledger.dan, ledger.carla, 1, "warm the caches")  # also prepares the statement
+    if connection.vendor == "postgresql":
+        # one statement: lock both accounts, check the limits, update both balances, insert the transfer
+        # and the audit entry (+ savepoint bookkeeping, as the test runs in a transaction)
+        expected = 3
+    else:
+        # lock both accounts, one balance update, the transfer, the audit entry (+ savepoint bookkeeping)
+        expected = 6
+    with django_assert_num_queries(expected):
         services.transfer(bea, ledger.dan, ledger.carla, 30, "Shopping")
+    assert (balance(ledger.dan), balance(ledger.carla)) == (-31, 31)
