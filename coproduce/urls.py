@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/", include("coproduce.assessment.urls")),
     path("open311/v2/", include("coproduce.assessment.open311.urls")),
     path("outcomes/", include("coproduce.outcomes.urls")),
+    path("timebanks/", include("coproduce.timebank.urls")),
     path("", include("coproduce.core.urls")),
 ]
 

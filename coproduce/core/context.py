@@ -12,6 +12,7 @@ def navigation(request):
         (reverse("core:organisations"), _("Organisations")),
         (reverse("core:topics"), _("Topics")),
         (reverse("core:areas"), _("Areas")),
+        (reverse("timebank:banks"), _("Timebanks")),
         (reverse("budgeting:processes"), _("Budgets and priorities")),
         (reverse("assessment:directory"), _("Services")),
         (reverse("design:labs"), _("Design labs")),

@@ -11,7 +11,7 @@ from coproduce.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-MODULES = ["/budgeting/", "/labs/", "/services/", "/outcomes/", "/organisations/", "/topics/"]
+MODULES = ["/budgeting/", "/labs/", "/services/", "/outcomes/", "/timebanks/", "/organisations/", "/topics/"]
 SKIP_SUFFIXES = (".zip", ".json", ".pb", ".csv", ".xml", ".svg", "/logout/")
 LINKS_PER_MODULE = 4
 

@@ -1,0 +1,84 @@
+"""Forms for the timebank pages. Thin: they parse input; `timebank.services` validates and writes."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.core.audit import Channel
+from coproduce.core.forms import DateInput
+
+from .models import TimebankMember
+
+OFFLINE_CHANNELS = [
+    (Channel.IN_PERSON, _("In person")),
+    (Channel.PHONE, _("By phone")),
+    (Channel.PAPER, _("On paper")),
+]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.person.name
+
+
+class RegisterMemberForm(forms.Form):
+    """A broker registers someone without internet, on their behalf."""
+
+    name = forms.CharField(label=_("Name"), max_length=160, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel"}))
+    postal_address = forms.CharField(label=_("Postal address"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
+    kind = forms.ChoiceField(label=_("Kind of member"), choices=TimebankMember.Kind.choices,
+                             initial=TimebankMember.Kind.INDIVIDUAL)
+    channel = forms.ChoiceField(label=_("How did they reach us?"), choices=OFFLINE_CHANNELS)
+    consent = forms.BooleanField(
+        label=_("The person agreed to be registered and to us keeping these details."), required=False
+    )
+    agreement_accepted = forms.BooleanField(
+        label=_("The person accepted the member agreement."), required=False
+    )
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agreement is None:
+            del self.fields["agreement_accepted"]
+        else:
+            self.fields["agreement_accepted"].label = _(
+                "The person accepted the member agreement (version %(version)s) read to or shown to them."
+            ) % {"version": agreement.version}
+
+
+class ExchangeForm(forms.Form):
+    """A broker records an exchange on behalf of the members: who received help pays who gave it."""
+
+    payer = MemberChoiceField(label=_("Who received help"), queryset=TimebankMember.objects.none(),
+                              help_text=_("Their account pays the time."))
+    payee = MemberChoiceField(label=_("Who gave help"), queryset=TimebankMember.objects.none(),
+                              help_text=_("Their account receives the time."))
+    hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=10000, initial=0)
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
+    reason = forms.CharField(label=_("What for"), max_length=200)
+    occurred_on = forms.DateField(label=_("Date of the exchange"), widget=DateInput(), initial=timezone.localdate)
+    channel = forms.ChoiceField(label=_("How did they tell us?"), choices=OFFLINE_CHANNELS)
+
+    def __init__(self, *args, timebank, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = (TimebankMember.objects.filter(timebank=timebank, status=TimebankMember.Status.ACTIVE)
+                   .select_related("person").order_by("person__name", "id"))
+        self.fields["payer"].queryset = members
+        self.fields["payee"].queryset = members
+
+    def total_minutes(self) -> int:
+        return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("The end must not be before the start."))
+        return data
