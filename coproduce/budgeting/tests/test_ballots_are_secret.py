@@ -1,7 +1,9 @@
 """Ballots are secret: no ballot row, export, audit entry, staff page or personal-data download links
 a ballot to a person; only the voter can see (and change) their own ballot."""
 
+import hashlib
 import json
+import re
 
 from coproduce.budgeting import services
 from coproduce.budgeting.models import Ballot, Tally
@@ -19,9 +21,15 @@ def test_nothing_links_a_ballot_to_a_person(pb, personas, phase, client_as):
     # the stored row: an opaque key, no person, no user, no time
     field_names = {f.name for f in Ballot._meta.get_fields()}
     assert not field_names & {"person", "user", "voter", "created_at", "updated_at", "at"}
+    # The key is keyed with SECRET_KEY: it is not any unkeyed hash of who the voter is.
+    unkeyed = {
+        hashlib.sha256(text.encode()).hexdigest()
+        for text in (str(person_id), f"person:{person_id}", f"ballot:{pb.process.pk}:person:{person_id}",
+                     f"ballot:{pb.process.pk}:{person_id}")
+    }
     for ballot in Ballot.objects.all():
-        assert str(person_id) not in ballot.voter_key[:8] and len(ballot.voter_key) == 64
-        assert ballot.voter_key != f"person:{person_id}"
+        assert re.fullmatch(r"[0-9a-f]{64}", ballot.voter_key)
+        assert ballot.voter_key not in unkeyed
 
     # the audit log says Carla voted in the budget, never what she chose or which ballot row
     entries = AuditEntry.objects.filter(action="ballot.cast")
