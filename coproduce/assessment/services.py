@@ -17,13 +17,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
+from coproduce.core.validation import full_clean, unique_slug
 
 from . import tasks
 from .models import (
@@ -57,21 +57,6 @@ class RateLimited(Exception):
     def __init__(self, retry_after: int = 60):
         super().__init__(_("Too many requests: try again in a minute."))
         self.retry_after = retry_after
-
-
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
-
-
-def _unique_slug(base: str) -> str:
-    base = slugify(base)[:100] or "service"
-    slug, n = base, 2
-    while Service.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _channel(channel: str) -> str:
@@ -139,7 +124,7 @@ def _validate_service(service: Service) -> None:
             and service.minimum_age > service.maximum_age):
         raise ValidationError({"maximum_age": [_("The maximum age is below the minimum age.")]})
     service.rating_dimensions = _validate_dimensions(service.rating_dimensions)
-    _clean(service)
+    full_clean(service)
 
 
 @transaction.atomic
@@ -151,7 +136,7 @@ def create_service(actor, organisation: Organisation, *, name: str, areas=(), la
         raise ValidationError({field: [_("Unknown field.")] for field in unknown})
     if not (name or "").strip():
         raise ValidationError({"name": [_("Please give a name.")]})
-    service = Service(organisation=organisation, name=name.strip(), slug=slug or _unique_slug(name), **fields)
+    service = Service(organisation=organisation, name=name.strip(), slug=slug or unique_slug(Service, name, fallback="service"), **fields)
     _validate_service(service)
     schedules = _validate_schedules(schedules)
     service.save()
@@ -190,7 +175,7 @@ def set_open311_attributes(actor, service: Service, attributes: list[dict], chan
         row = ServiceAttribute(service=service, order=item.get("order", i + 1), **{
             k: v for k, v in item.items() if k in {"code", "variable", "datatype", "required",
                                                    "datatype_description", "description", "values"}})
-        _clean(row, exclude=["service"])
+        full_clean(row, exclude=["service"])
         if row.code in codes:
             raise ValidationError({"attributes": [_("Attribute codes must be unique.")]})
         if row.datatype in ("singlevaluelist", "multivaluelist") and not row.values:
@@ -402,7 +387,7 @@ def submit_complaint(
         ip_hash=ip_hash, token=secrets.token_hex(12), channel=channel, requested_at=now, updated_at=now,
         help_invited_at=now if (person is not None or email) else None,
     )
-    _clean(complaint, exclude=["service", "person", "area", "client"])
+    full_clean(complaint, exclude=["service", "person", "area", "client"])
     complaint.save()
     audit.record(actor, "complaint.submit", complaint, organisation=service.organisation, on_behalf_of=on_behalf_of,
                  channel=channel, details={"client": client.name} if client else {})
@@ -789,7 +774,7 @@ def import_hsds(actor, organisation: Organisation, tables: dict, channel=Channel
         }
         service = Service.objects.filter(hsds_id=row["id"]).first()
         if service is None:
-            service = Service(hsds_id=row["id"], organisation=organisation, slug=_unique_slug(row["name"]), **fields)
+            service = Service(hsds_id=row["id"], organisation=organisation, slug=unique_slug(Service, row["name"], fallback="service"), **fields)
             created += 1
         else:
             for key, value in fields.items():

@@ -25,13 +25,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Area, Organisation, Person, Topic
 from coproduce.core.permissions import person_of, require, roles_in
+from coproduce.core.validation import full_clean, unique_slug
 
 from . import fastpath, voting
 from .models import (
@@ -62,13 +62,6 @@ PROCESS_FIELDS = {
     "min_spend_percent", "rule", "completion", "tie_break", "threshold", "district_rule", "residents_only",
     "min_age", "verification", "pledges_reduce_cost",
 }
-
-
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
 
 
 def _require(actor, perm: str, obj, channel: str) -> None:
@@ -117,14 +110,6 @@ def parse_amount(text: str, field: str = "amount") -> int:
     return int(value * 100)
 
 
-def _unique_slug(base: str) -> str:
-    base = slugify(base)[:100] or "process"
-    slug, n = base, 2
-    while Process.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _acting_for(actor, on_behalf_of, channel):
     """(person the action is for, whether staff act for someone else)."""
     me = person_of(actor)
@@ -147,10 +132,10 @@ def create_process(actor, organisation: Organisation, *, title: str, channel=Cha
         raise ValidationError({name: [_("Unknown field.")] for name in unknown})
     if not (title or "").strip():
         raise ValidationError({"title": [_("Give the process a title.")]})
-    process = Process(organisation=organisation, title=title.strip(), slug=slug or _unique_slug(title), **fields)
+    process = Process(organisation=organisation, title=title.strip(), slug=slug or unique_slug(Process, title, fallback="process"), **fields)
     if process.area is None:
         process.area = organisation.area
-    _clean(process)
+    full_clean(process)
     process.save()
     audit.record(actor, "process.create", process, organisation=organisation, channel=channel)
     return process
@@ -170,7 +155,7 @@ def update_process(actor, process: Process, channel=Channel.WEB, **changes) -> P
     before = {k: str(getattr(process, k)) for k in changes}
     for name, value in changes.items():
         setattr(process, name, value)
-    _clean(process)
+    full_clean(process)
     process.save()
     audit.record(actor, "process.update", process, organisation=process.organisation, channel=channel,
                  details={"before": before})
@@ -221,7 +206,7 @@ def add_budget(actor, process: Process, *, name: str, amount: int, area: Area | 
     if process.budgets.filter(area=area).exists():
         raise ValidationError({"area": [_("This process already has a budget for this area.")]})
     budget = Budget(process=process, name=(name or "").strip(), amount=amount, area=area)
-    _clean(budget)
+    full_clean(budget)
     budget.save()
     audit.record(actor, "budget.add", budget, organisation=process.organisation, channel=channel,
                  details={"amount": amount, "area": area.pk if area else None})
@@ -1107,7 +1092,7 @@ def import_pabulib(actor, organisation: Organisation, text: str, *, title: str =
         process = Process(
             organisation=organisation, area=organisation.area,
             title=(title or meta.get("description") or meta.get("unit") or "Pabulib import")[:160],
-            slug=_unique_slug(title or meta.get("instance") or meta.get("unit") or meta.get("description") or "pabulib"),
+            slug=unique_slug(Process, title or meta.get("instance") or meta.get("unit") or meta.get("description") or "pabulib", fallback="process"),
             description=meta.get("comment", "")[:5000], currency=(meta.get("currency") or "EUR")[:3],
             collect_starts=now - timedelta(seconds=4), review_starts=now - timedelta(seconds=3),
             vote_starts=now - timedelta(seconds=2), vote_ends=now - timedelta(seconds=1),

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import audit, tasks
@@ -29,6 +28,7 @@ from .models import (
     User,
 )
 from .permissions import forget_roles, require
+from .validation import full_clean, unique_slug
 
 PERSON_FIELDS = (
     "name",
@@ -43,30 +43,14 @@ PERSON_FIELDS = (
 )
 
 
-def _clean(instance, exclude=()) -> None:
-    """Run model validation and re-raise as a field-keyed ValidationError."""
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
-
-
-def _unique_slug(model, base: str, field: str = "slug") -> str:
-    base = slugify(base)[:100] or "item"
-    slug, n = base, 2
-    while model.objects.filter(**{field: slug}).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 # --- areas and topics --------------------------------------------------------------------------
 
 
 @transaction.atomic
 def create_area(actor, *, name: str, kind: str, parent: Area | None = None, slug: str = "", channel=Channel.WEB):
     require(actor, "core.manage_areas")
-    area = Area(name=name, kind=kind, parent=parent, slug=slug or _unique_slug(Area, name))
-    _clean(area, exclude=["path"])
+    area = Area(name=name, kind=kind, parent=parent, slug=slug or unique_slug(Area, name))
+    full_clean(area, exclude=["path"])
     area.save()
     area.path = f"{parent.path if parent else '/'}{area.pk}/"
     area.save(update_fields=["path"])
@@ -84,8 +68,8 @@ def set_adjacent_areas(actor, area: Area, neighbours: list[Area], channel=Channe
 @transaction.atomic
 def create_topic(actor, *, name: str, description: str = "", channel=Channel.WEB) -> Topic:
     require(actor, "core.manage_topics")
-    topic = Topic(name=name, description=description, slug=_unique_slug(Topic, name))
-    _clean(topic)
+    topic = Topic(name=name, description=description, slug=unique_slug(Topic, name))
+    full_clean(topic)
     topic.save()
     audit.record(actor, "topic.create", topic, channel=channel)
     return topic
@@ -125,9 +109,9 @@ def create_organisation(
         email=email,
         phone=phone,
         website=website,
-        slug=slug or _unique_slug(Organisation, name),
+        slug=slug or unique_slug(Organisation, name),
     )
-    _clean(org)
+    full_clean(org)
     org.save()
     if topics:
         org.topics.set(topics)
@@ -146,7 +130,7 @@ def update_organisation(actor, org: Organisation, channel=Channel.WEB, **changes
     for field, value in changes.items():
         if field in allowed:
             setattr(org, field, value)
-    _clean(org)
+    full_clean(org)
     org.save()
     if "topics" in changes:
         org.topics.set(changes["topics"])
@@ -199,7 +183,7 @@ def register_person(
         raise ValidationError({"email": [_("Someone with this email address is already registered.")]})
     person = Person(**fields, is_assisted=True, consent_recorded_at=timezone.now())
     person.registered_by = getattr(actor, "person", None)
-    _clean(person, exclude=["user", "registered_by"])
+    full_clean(person, exclude=["user", "registered_by"])
     person.save()
     if interests:
         person.interests.set(interests)
@@ -235,7 +219,7 @@ def update_person(actor, person: Person, *, channel=Channel.WEB, interests=None,
     before = {field: str(getattr(person, field)) for field in fields}
     for field, value in fields.items():
         setattr(person, field, value)
-    _clean(person, exclude=["user", "registered_by"])
+    full_clean(person, exclude=["user", "registered_by"])
     person.save()
     if interests is not None:
         person.interests.set(interests)

@@ -26,7 +26,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
@@ -34,6 +33,7 @@ from coproduce.core import services as core_services
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
+from coproduce.core.validation import full_clean, unique_slug
 
 from . import polis_export as polis
 from . import tasks
@@ -75,21 +75,6 @@ def _require(actor, perm: str, obj=None) -> None:
     require(actor, perm, obj)
 
 
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
-
-
-def _unique_slug(base: str) -> str:
-    base = slugify(base)[:100] or "lab"
-    slug, n = base, 2
-    while Lab.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def _actor_person(actor) -> Person | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
@@ -116,7 +101,7 @@ def _validate_lab(lab: Lab) -> None:
         raise ValidationError({"title": [_("Please give the lab a title.")]})
     if lab.members_of_id and lab.participation != Lab.Participation.MEMBERS:
         lab.members_of = None
-    _clean(lab, exclude=["created_by"])
+    full_clean(lab, exclude=["created_by"])
 
 
 @transaction.atomic
@@ -125,7 +110,7 @@ def create_lab(actor, organisation: Organisation, *, title: str, challenge: str 
                slug: str = "", channel=Channel.WEB) -> Lab:
     _require(actor, "design.add_lab", organisation)
     lab = Lab(organisation=organisation, title=(title or "").strip(), challenge=challenge, target_users=target_users,
-              participation=participation, members_of=members_of, slug=slug or _unique_slug(title or ""),
+              participation=participation, members_of=members_of, slug=slug or unique_slug(Lab, title or "", fallback="lab"),
               created_by=actor if actor is not None and actor.pk else None)
     _validate_lab(lab)
     lab.save()
@@ -193,7 +178,7 @@ def _validate_conversation(conversation: Conversation) -> None:
         ]
     if errors:
         raise ValidationError(errors)
-    _clean(conversation, exclude=["lab"])
+    full_clean(conversation, exclude=["lab"])
 
 
 @transaction.atomic

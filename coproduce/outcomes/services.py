@@ -23,13 +23,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import require
+from coproduce.core.validation import full_clean, unique_slug
 
 from . import metrics
 from .models import (
@@ -57,21 +57,6 @@ from .models import (
 )
 
 MAX_VALUE = Decimal("1e13")
-
-
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
-
-
-def _unique_slug(model, base: str) -> str:
-    base = slugify(base)[:100] or "item"
-    slug, n = base, 2
-    while model.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 def _decimal(value, field_name: str, *, required: bool = True) -> Decimal | None:
@@ -110,8 +95,8 @@ def create_framework(actor, organisation: Organisation, *, title: str, descripti
     if not (title or "").strip():
         raise ValidationError({"title": [_("Please give a title.")]})
     framework = Framework(organisation=organisation, title=title.strip(), description=description,
-                          slug=slug or _unique_slug(Framework, title))
-    _clean(framework)
+                          slug=slug or unique_slug(Framework, title))
+    full_clean(framework)
     framework.save()
     audit.record(actor, "outcomes.framework.create", framework, organisation=organisation, channel=channel)
     return framework
@@ -129,7 +114,7 @@ def update_framework(actor, framework: Framework, *, channel=Channel.WEB, **chan
     before = {name: getattr(framework, name) for name in changes}
     for name, value in changes.items():
         setattr(framework, name, value)
-    _clean(framework)
+    full_clean(framework)
     framework.save()
     audit.record(actor, "outcomes.framework.update", framework, organisation=framework.organisation,
                  channel=channel, details={"before": before})
@@ -156,7 +141,7 @@ def add_goal(actor, framework: Framework, *, title: str, description: str = "", 
         raise ValidationError({"title": [_("Please give a title.")]})
     position = (framework.goals.aggregate(m=Max("position"))["m"] or 0) + 1
     goal = Goal(framework=framework, title=title.strip(), description=description, position=position)
-    _clean(goal)
+    full_clean(goal)
     goal.save()
     audit.record(actor, "outcomes.goal.create", goal, organisation=framework.organisation, channel=channel)
     return goal
@@ -170,7 +155,7 @@ def add_outcome(actor, goal: Goal, *, title: str, description: str = "", channel
         raise ValidationError({"title": [_("Please give a title.")]})
     position = (goal.outcomes.aggregate(m=Max("position"))["m"] or 0) + 1
     outcome = Outcome(goal=goal, framework=framework, title=title.strip(), description=description, position=position)
-    _clean(outcome)
+    full_clean(outcome)
     outcome.save()
     audit.record(actor, "outcomes.outcome.create", outcome, organisation=framework.organisation, channel=channel)
     return outcome
@@ -226,7 +211,7 @@ def create_indicator(actor, outcome: Outcome, *, title: str, unit: str, better: 
         counts_people=counts_people, description=description, position=position, design_decision_id=decision_id,
     )
     _validate_indicator(indicator)
-    _clean(indicator)
+    full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.create", indicator, organisation=framework.organisation,
                  channel=channel, details=details)
@@ -250,7 +235,7 @@ def update_indicator(actor, indicator: Indicator, *, decision_id: int | None = N
     if decision_id is not None:
         indicator.design_decision_id = decision_id
     _validate_indicator(indicator)
-    _clean(indicator)
+    full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.update", indicator, organisation=indicator.framework.organisation,
                  channel=channel, details={"before": before, **details})
@@ -508,8 +493,8 @@ def create_initiative(actor, organisation: Organisation, outcome: Outcome, *, ti
     if not (title or "").strip():
         raise ValidationError({"title": [_("Please give a title.")]})
     initiative = Initiative(organisation=organisation, outcome=outcome, title=title.strip(), description=description,
-                            slug=slug or _unique_slug(Initiative, title))
-    _clean(initiative)
+                            slug=slug or unique_slug(Initiative, title))
+    full_clean(initiative)
     initiative.save()
     InitiativeStep.objects.bulk_create([InitiativeStep(initiative=initiative, step=s) for s in StepKind.values])
     audit.record(actor, "outcomes.initiative.create", initiative, organisation=organisation, channel=channel,
@@ -539,7 +524,7 @@ def link_activity(actor, initiative: Initiative, *, kind: str, app_label: str, o
         raise ValidationError(errors)
     activity = InitiativeActivity(initiative=initiative, kind=kind, app_label=app_label.strip(), object_id=object_id,
                                   title=title.strip(), url=url)
-    _clean(activity)
+    full_clean(activity)
     activity.save()
     audit.record(actor, "outcomes.activity.link", initiative, organisation=initiative.organisation, channel=channel,
                  details={"kind": kind, "ref": f"{app_label}:{object_id}"})
@@ -641,7 +626,7 @@ def create_social_value_report(actor, organisation: Organisation, *, title: str,
         low_rate_minor=low_rate_minor, high_rate_minor=high_rate_minor, currency=currency.upper(),
         rate_basis=rate_basis, notes=notes, created_by=actor if actor and actor.pk else None,
     )
-    _clean(report)
+    full_clean(report)
     report.save()
     audit.record(actor, "outcomes.social_value.create", report, organisation=organisation, channel=channel)
     return report
@@ -655,7 +640,7 @@ def add_cost(actor, report: SocialValueReport, *, label: str, amount_minor: int,
         raise ValidationError({"label": [_("Say what the cost is for.")]})
     cost = SocialValueCost(report=report, label=label.strip(), amount_minor=_minor(amount_minor, "amount_minor"),
                            note=note or "")
-    _clean(cost)
+    full_clean(cost)
     cost.save()
     audit.record(actor, "outcomes.social_value.add_cost", report, organisation=report.organisation, channel=channel,
                  details={"label": cost.label, "amount_minor": amount_minor})
@@ -671,7 +656,7 @@ def add_hours(actor, report: SocialValueReport, *, label: str, minutes: int, not
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
         raise ValidationError({"minutes": [_("Enter a whole number of minutes above 0.")]})
     row = SocialValueHours(report=report, label=label.strip(), minutes=minutes, note=note or "")
-    _clean(row)
+    full_clean(row)
     row.save()
     audit.record(actor, "outcomes.social_value.add_hours", report, organisation=report.organisation, channel=channel,
                  details={"label": row.label, "minutes": minutes})
@@ -701,8 +686,8 @@ def create_badge_class(actor, organisation: Organisation, *, name: str, descript
     if errors:
         raise ValidationError(errors)
     badge = BadgeClass(organisation=organisation, name=name.strip(), description=description.strip(),
-                       criteria=criteria.strip(), slug=slug or _unique_slug(BadgeClass, f"{organisation.slug} {name}"))
-    _clean(badge)
+                       criteria=criteria.strip(), slug=slug or unique_slug(BadgeClass, f"{organisation.slug} {name}"))
+    full_clean(badge)
     badge.save()
     audit.record(actor, "outcomes.badge.create", badge, organisation=organisation, channel=channel)
     return badge

@@ -42,6 +42,7 @@ from coproduce.core import services as core_services
 from coproduce.core.audit import Channel
 from coproduce.core.models import Membership, Organisation, Person, Role
 from coproduce.core.permissions import person_of, require
+from coproduce.core.validation import full_clean
 
 from . import fastpath
 from .models import (
@@ -58,13 +59,6 @@ from .models import (
 # The largest number a transfer or limit may carry (fits a 32-bit column; ~4,000 years of hours).
 MAX_MINUTES = 2_147_483_647
 UNSET = object()
-
-
-def _clean(instance, exclude=()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from None
 
 
 def _whole_minutes(value, field: str, *, allow_zero: bool = False, signed: bool = False) -> int:
@@ -127,7 +121,7 @@ def create_network(actor, *, name: str, slug: str = "", coordinator: Organisatio
                    channel=Channel.WEB) -> Network:
     require(actor, "timebank.add_network")
     network = Network(name=(name or "").strip(), slug=slug or slugify(name)[:150], coordinator=coordinator)
-    _clean(network)
+    full_clean(network)
     network.save()
     audit.record(actor, "timebank.network.create", network, organisation=coordinator, channel=channel)
     return network
@@ -180,7 +174,7 @@ def create_timebank(
         overdraft_limit_minutes=overdraft_limit_minutes, max_balance_minutes=max_balance_minutes,
         hourly_value_low=hourly_value_low, hourly_value_high=hourly_value_high, currency=currency,
     )
-    _clean(bank, exclude=["organisation"])
+    full_clean(bank, exclude=["organisation"])
     if bank.hourly_value_low > bank.hourly_value_high:
         raise ValidationError({"hourly_value_high": [_("The high value must not be below the low value.")]})
     if organisation is None:
@@ -223,7 +217,7 @@ def update_timebank(actor, timebank: Timebank, *, channel=Channel.WEB, **changes
     before = {field: str(getattr(timebank, field)) for field in changes}
     for field, value in changes.items():
         setattr(timebank, field, value)
-    _clean(timebank, exclude=["organisation"])
+    full_clean(timebank, exclude=["organisation"])
     if timebank.hourly_value_low > timebank.hourly_value_high:
         raise ValidationError({"hourly_value_high": [_("The high value must not be below the low value.")]})
     timebank.save()
@@ -260,7 +254,7 @@ def publish_agreement(actor, timebank: Timebank, *, version: str, text: str, cha
     if AgreementVersion.objects.filter(timebank=timebank, version=version).exists():
         raise ValidationError({"version": [_("This version already exists.")]})
     agreement = AgreementVersion(timebank=timebank, version=(version or "").strip(), text=text)
-    _clean(agreement)
+    full_clean(agreement)
     agreement.save()
     audit.record(actor, "timebank.agreement.publish", agreement, organisation=timebank.organisation,
                  channel=channel, details={"version": agreement.version})
