@@ -15,3 +15,7 @@ class BudgetingConfig(AppConfig):
         personal_data.register(
             "budgeting", export=services.export_personal_data, erase=services.erase_personal_data
         )
+
+        from . import metrics
+
+        metrics.register_metrics()

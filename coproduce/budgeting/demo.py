@@ -84,6 +84,9 @@ def load(town) -> None:
             proposals.append(p)
     dup = services.submit_proposal(citizens[5].user, process, title="Lights for Fernside streets",
                                    area=town.neighbourhoods["Fernside"], cost_estimate=2_000_000)
+    gym = services.submit_proposal(citizens[6].user, process, title="Outdoor gym by the station",
+                                   cost_estimate=3_500_000)
+    services.withdraw_proposal(citizens[6].user, gym, reason="A local sports club will build it with its own grant.")
     for c in citizens[:12]:
         services.toggle_support(c.user, proposals[rng.randrange(len(proposals))])
         services.add_comment(c.user, proposals[rng.randrange(len(proposals))],

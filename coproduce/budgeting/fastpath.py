@@ -1,126 +1,227 @@
-"""The hot path of voting: loading what a ballot needs with plain SQL, one round trip per piece.
+"""The hot path of voting: a ballot in two plain SQL statements (one read, one write).
 
-Casting a ballot is the one request that must scale (hundreds per second when a vote opens), so
-its reads skip the ORM's query compiler: the budget with its process, organisation and areas in
-one SELECT; the voter with their home area in one; the costs of the projects on the ballot in
-one; and the ballot itself is written with one INSERT ... ON CONFLICT DO UPDATE (PostgreSQL and
-SQLite both have it), so a double submission can never make two rows. The objects returned are
-ordinary model instances (built with `Model.from_db`), so the services' rules apply unchanged.
+Casting a ballot is the one request that must scale (hundreds per second when a vote opens). The
+ORM's cost there is not the database but Python: compiling queries, building instances, one round
+trip (and one server-side parse and plan) per query, plus BEGIN and COMMIT. So on this path:
+
+1. **One read** (`load_budget(budget_id, voter_user_id)`): the budget with its process,
+   organisation and areas, the voter's person and home area, and the costs of the proposals on
+   the budget's ballot (as one JSON array), in one SELECT. The objects returned are ordinary model
+   instances (`Model.from_db`, after the ORM's own value converters), so `voting`'s eligibility
+   and ballot rules, and `services.cast_ballot`, apply unchanged. What was read is primed on the
+   objects (`budget._ballot_costs`, the voter's person on the user) so the service asks no more.
+2. **One write** (`write_ballot`, PostgreSQL): one statement that checks the vote is still open
+   at this instant (the phase was checked in Python on what was read; this closes the gap
+   to the write), inserts the ballot or replaces the voter's earlier one (INSERT ... ON CONFLICT
+   DO UPDATE on the one-ballot-per-voter constraint, so a double submission never makes two rows)
+   and writes the audit entry with the fields `coproduce.core.audit.record` writes (a test
+   compares the two paths). One statement is its own transaction: no BEGIN/COMMIT round trips.
+
+Both statements are prepared once per database connection (`PREPARE`, then `EXECUTE`): planning
+costs the server more than running them. A connection whose prepared statements were discarded
+(`DISCARD ALL` by a pooler in session mode) prepares them again; a pooler in transaction mode is
+not supported. SQLite (and ballots with a voting code, which must not replace an earlier ballot,
+or the "own district plus one other" rule, which locks) take the ORM path in `services`.
 """
 
 import json
 import uuid
+import weakref
+from functools import cache
 
-from django.db import connection
+from django.db import ProgrammingError, connection, transaction
 
-from coproduce.core.models import Area, Organisation, Person
+from coproduce.core.models import Area, AuditEntry, Organisation, Person
+from coproduce.core.tokens import from_row
 
-from .models import Budget, Process, Proposal
-
-_PROCESS_FIELDS = [f.attname for f in Process._meta.concrete_fields]
-_BUDGET_FIELDS = [f.attname for f in Budget._meta.concrete_fields]
-
-
-def _ordered(model, wanted) -> list[str]:
-    """`Model.from_db` takes values in the order of the model's fields."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+from .models import Ballot, Budget, Process, Proposal
 
 
-_AREA_FIELDS = _ordered(Area, {"id", "name", "slug", "kind", "parent_id", "path"})
-_ORG_FIELDS = _ordered(Organisation, {"id", "name", "slug", "is_active", "parent_id"})
+def available() -> bool:
+    """Whether the one-statement write is used (PostgreSQL)."""
+    return connection.vendor == "postgresql"
 
 
-def _cols(alias: str, fields) -> str:
-    return ", ".join(f'{alias}."{name}"' for name in fields)
+def _fields(model, wanted=None) -> list[str]:
+    """Column attnames in the model's field order (as `Model.from_db` takes them)."""
+    return [f.attname for f in model._meta.concrete_fields if wanted is None or f.attname in wanted]
 
 
-_BUDGET_SQL = (
-    f"SELECT {_cols('b', _BUDGET_FIELDS)}, {_cols('p', _PROCESS_FIELDS)}, {_cols('o', _ORG_FIELDS)}, "
-    f"{_cols('ba', _AREA_FIELDS)}, {_cols('pa', _AREA_FIELDS)} "
-    f'FROM "budgeting_budget" b JOIN "budgeting_process" p ON p."id" = b."process_id" '
-    f'JOIN "core_organisation" o ON o."id" = p."organisation_id" '
-    f'LEFT JOIN "core_area" ba ON ba."id" = b."area_id" LEFT JOIN "core_area" pa ON pa."id" = p."area_id" '
-    f'WHERE b."id" = %s'
-)
-_PERSON_FIELDS = _ordered(Person, {"id", "user_id", "name", "birth_date", "home_area_id", "is_assisted", "erased_at"})
-_PERSON_SQL = (
-    f"SELECT {_cols('pe', _PERSON_FIELDS)}, {_cols('a', _AREA_FIELDS)} FROM \"core_person\" pe "
-    f'LEFT JOIN "core_area" a ON a."id" = pe."home_area_id" WHERE pe."user_id" = %s AND pe."erased_at" IS NULL'
-)
-_COSTS_SQL = (
-    'SELECT "id", "cost", "cost_estimate", "pledged_money" FROM "budgeting_proposal" '
-    'WHERE "budget_id" = %s AND "status" = %s'
-)
+_PROCESS = _fields(Process)
+_BUDGET = _fields(Budget)
+_AREA = _fields(Area, {"id", "name", "slug", "kind", "parent_id", "path"})
+_ORG = _fields(Organisation, {"id", "name", "slug", "is_active", "parent_id"})
+_PERSON = _fields(Person, {"id", "user_id", "name", "birth_date", "home_area_id", "is_assisted", "erased_at"})
+_PARTS = [(Budget, _BUDGET), (Process, _PROCESS), (Organisation, _ORG), (Area, _AREA), (Area, _AREA),
+          (Person, _PERSON), (Area, _AREA)]
 
 
-def _area(values) -> Area | None:
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _cols(alias: str, model, fields) -> str:
+    return ", ".join(f"{alias}.{_q(model._meta.get_field(name).column)}" for name in fields)
+
+
+def _table(model) -> str:
+    return _q(model._meta.db_table)
+
+
+@cache
+def _read_sql(vendor: str) -> str:
+    agg = ("COALESCE(json_agg(json_build_array(c.id, c.cost, c.cost_estimate, c.pledged_money)), '[]')"
+           if vendor == "postgresql" else
+           "COALESCE(json_group_array(json_array(c.id, c.cost, c.cost_estimate, c.pledged_money)), '[]')")
+    return (
+        f"SELECT {_cols('b', Budget, _BUDGET)}, {_cols('p', Process, _PROCESS)}, {_cols('o', Organisation, _ORG)}, "
+        f"{_cols('ba', Area, _AREA)}, {_cols('pa', Area, _AREA)}, {_cols('pe', Person, _PERSON)}, "
+        f"{_cols('ha', Area, _AREA)}, "
+        f"(SELECT {agg} FROM {_table(Proposal)} c WHERE c.budget_id = b.id AND c.status = %(feasible)s) "
+        f"FROM {_table(Budget)} b JOIN {_table(Process)} p ON p.id = b.process_id "
+        f"JOIN {_table(Organisation)} o ON o.id = p.organisation_id "
+        f"LEFT JOIN {_table(Area)} ba ON ba.id = b.area_id LEFT JOIN {_table(Area)} pa ON pa.id = p.area_id "
+        f"LEFT JOIN {_table(Person)} pe ON pe.user_id = %(user)s AND pe.erased_at IS NULL "
+        f"LEFT JOIN {_table(Area)} ha ON ha.id = pe.home_area_id "
+        f"WHERE b.id = %(budget)s"
+    )
+
+
+_READ_PARAMETERS = {"budget": "bigint", "user": "bigint", "feasible": "text"}
+
+
+@cache
+def _write_sql() -> str:
+    """The write (PostgreSQL): a ballot and its audit entry, only while the vote is open."""
+    b = {f.name: _q(f.column) for f in Ballot._meta.concrete_fields}
+    e = {f.name: _q(f.column) for f in AuditEntry._meta.concrete_fields}
+    p = {f.name: _q(f.column) for f in Process._meta.concrete_fields}
+    o = {f.name: _q(f.column) for f in Organisation._meta.concrete_fields}
+    ballot_columns = ", ".join(b[n] for n in ("id", "budget", "voter_key", "choices", "points", "channel",
+                                              "voter_area", "age_band"))
+    replaced = ", ".join(f"{b[n]} = EXCLUDED.{b[n]}" for n in ("choices", "points", "channel", "voter_area",
+                                                               "age_band"))
+    entry_columns = ", ".join(e[n] for n in ("at", "actor", "actor_label", "on_behalf_of", "channel", "action",
+                                             "object_type", "object_id", "object_label", "organisation", "details"))
+    return f"""
+    WITH open AS MATERIALIZED (
+        SELECT p.id FROM {_table(Process)} p JOIN {_table(Organisation)} o ON o.id = p.{p['organisation']}
+        WHERE p.id = %(process)s AND p.{p['is_published']} AND o.{o['is_active']}
+          AND p.{p['vote_starts']} <= %(now)s
+          AND COALESCE(p.{p['vote_ends']} > %(now)s, true)
+          AND COALESCE(p.{p['delivery_starts']} > %(now)s, true)
+    ),
+    ballot AS (
+        INSERT INTO {_table(Ballot)} ({ballot_columns})
+        SELECT %(id)s::uuid, %(budget)s::bigint, %(key)s::text, %(choices)s::jsonb, %(points)s::jsonb,
+               %(channel)s::text, %(area)s::bigint, %(band)s::text
+        FROM open
+        ON CONFLICT ({b['budget']}, {b['voter_key']}) DO UPDATE SET {replaced}
+        RETURNING 1
+    ),
+    entry AS (
+        INSERT INTO {_table(AuditEntry)} ({entry_columns})
+        SELECT %(now)s::timestamptz, %(actor)s::bigint, %(label)s::text, NULL::bigint, %(channel)s::text,
+               'ballot.cast', %(object_type)s::text, %(budget)s::text, %(object_label)s::text,
+               %(organisation)s::bigint, '{{}}'::jsonb
+        FROM ballot
+        RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM ballot), (SELECT count(*) FROM entry)
+    """
+
+
+_WRITE_PARAMETERS = {
+    "process": "bigint", "now": "timestamptz", "id": "uuid", "budget": "bigint", "key": "text", "choices": "jsonb",
+    "points": "jsonb", "channel": "text", "area": "bigint", "band": "text", "actor": "bigint", "label": "text",
+    "object_type": "text", "object_label": "text", "organisation": "bigint",
+}
+_NAMES = {"read": "coproduce_budgeting_ballot_read", "write": "coproduce_budgeting_ballot_write"}
+_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+
+
+@cache
+def _prepare(which: str) -> str:
+    sql, parameters = (_read_sql("postgresql"), _READ_PARAMETERS) if which == "read" else (
+        _write_sql(), _WRITE_PARAMETERS)
+    for number, name in enumerate(parameters, start=1):
+        sql = sql.replace(f"%({name})s", f"${number}")
+    assert "%(" not in sql, sql
+    return f"PREPARE {_NAMES[which]} ({', '.join(parameters.values())}) AS {sql}"
+
+
+def _execute_prepared(which: str, params: dict) -> tuple:
+    parameters = _READ_PARAMETERS if which == "read" else _WRITE_PARAMETERS
+    values = [params[name] for name in parameters]
+    with connection.cursor() as cursor:
+        prepared = _prepared.setdefault(connection.connection, set())
+        if which not in prepared:
+            cursor.execute(_prepare(which))
+            prepared.add(which)
+        cursor.execute(f"EXECUTE {_NAMES[which]} ({', '.join(['%s'] * len(values))})", values)
+        return cursor.fetchone()
+
+
+def _attempt(which: str, params: dict) -> tuple:
+    """In a savepoint of the caller's transaction (so an error leaves it usable), else on its own."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return _execute_prepared(which, params)
+    return _execute_prepared(which, params)
+
+
+def _run(which: str, params: dict) -> tuple:
+    """Run a prepared statement; if the connection lost it behind our back (`DISCARD ALL` by a pooler),
+    prepare it again, once. Each attempt has its own savepoint, so the failed one is rolled back."""
+    connection.ensure_connection()
+    try:
+        return _attempt(which, params)
+    except ProgrammingError as error:
+        if getattr(error.__cause__, "sqlstate", None) != "26000":  # invalid_sql_statement_name
+            raise
+        _prepared.pop(connection.connection, None)
+        return _attempt(which, params)
+
+
+def _instance(model, fields, values):
     if values[0] is None:
         return None
-    return Area.from_db("default", _AREA_FIELDS, _convert(Area, _AREA_FIELDS, list(values)))
+    return model.from_db(connection.alias, fields, from_row(model, fields, values))
 
 
-def load_budget(budget_id: int) -> Budget | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_BUDGET_SQL, [budget_id])
-        row = cursor.fetchone()
+def load_budget(budget_id: int, voter_user_id: int | None = None) -> tuple[Budget | None, Person | None]:
+    """(budget with process, organisation and areas; the person of `voter_user_id` with their home
+    area, or None) in one SELECT. The costs on the budget's ballot are primed on the budget for
+    `ballot_costs`."""
+    params = {"budget": budget_id, "user": voter_user_id, "feasible": Proposal.Status.FEASIBLE.value}
+    if available():
+        row = _run("read", params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(_read_sql(connection.vendor), params)
+            row = cursor.fetchone()
     if row is None:
-        return None
-    values = list(row)
-    cut = [len(_BUDGET_FIELDS), len(_PROCESS_FIELDS), len(_ORG_FIELDS), len(_AREA_FIELDS), len(_AREA_FIELDS)]
+        return None, None
     parts, start = [], 0
-    for n in cut:
-        parts.append(values[start:start + n])
-        start += n
-    budget_values, process_values, org_values, budget_area, process_area = parts
-    process_values = _convert(Process, _PROCESS_FIELDS, process_values)
-    budget = Budget.from_db("default", _BUDGET_FIELDS, _convert(Budget, _BUDGET_FIELDS, budget_values))
-    process = Process.from_db("default", _PROCESS_FIELDS, process_values)
-    process.organisation = Organisation.from_db("default", _ORG_FIELDS, _convert(Organisation, _ORG_FIELDS, org_values))
-    process.area = _area(process_area)
-    budget.area = _area(budget_area)
-    budget.process = process
-    return budget
-
-
-_converters: dict = {}
-
-
-def _convert(model, fields, values):
-    """Apply the same value converters the ORM would (dates on SQLite, JSON, ...)."""
-    key = (model, tuple(fields), connection.vendor)
-    if key not in _converters:
-        plan = []
-        for name in fields:
-            col = model._meta.get_field(name).get_col(model._meta.db_table)
-            plan.append(connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-        _converters[key] = plan
-    out = []
-    for value, converters, name in zip(values, _converters[key], fields):
-        col = None
-        for converter in converters:
-            col = col or model._meta.get_field(name).get_col(model._meta.db_table)
-            value = converter(value, col, connection)
-        out.append(value)
-    return out
-
-
-def load_voter(user_id: int) -> Person | None:
-    with connection.cursor() as cursor:
-        cursor.execute(_PERSON_SQL, [user_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    n = len(_PERSON_FIELDS)
-    values = _convert(Person, _PERSON_FIELDS, list(row[:n]))
-    person = Person.from_db("default", _PERSON_FIELDS, values)
-    person.home_area = _area(row[n:])
-    return person
+    for model, fields in _PARTS:
+        parts.append(_instance(model, fields, list(row[start:start + len(fields)])))
+        start += len(fields)
+    budget, process, organisation, budget_area, process_area, person, home_area = parts
+    process.organisation, process.area = organisation, process_area
+    budget.area, budget.process = budget_area, process
+    if person is not None:
+        person.home_area = home_area
+    costs = row[start]
+    budget._ballot_rows = json.loads(costs) if isinstance(costs, str) else costs
+    return budget, person
 
 
 def ballot_costs(budget: Budget) -> dict[int, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(_COSTS_SQL, [budget.pk, Proposal.Status.FEASIBLE])
-        rows = cursor.fetchall()
+    """{proposal id: the cost the rule uses} for the proposals on the budget's ballot."""
+    rows = getattr(budget, "_ballot_rows", None)
+    if rows is None:
+        rows = Proposal.objects.filter(budget=budget, status=Proposal.Status.FEASIBLE).values_list(
+            "id", "cost", "cost_estimate", "pledged_money")
     reduce = budget.process.pledges_reduce_cost
     costs = {}
     for pk, cost, estimate, pledged in rows:
@@ -129,63 +230,18 @@ def ballot_costs(budget: Budget) -> dict[int, int]:
     return costs
 
 
-_UPSERT = (
-    'INSERT INTO "budgeting_ballot" ("id", "budget_id", "voter_key", "choices", "points", "channel", '
-    '"voter_area_id", "age_band") VALUES (%s, %s, %s, {json}, {json}, %s, %s, %s) '
-    'ON CONFLICT ("budget_id", "voter_key") DO UPDATE SET "choices" = EXCLUDED."choices", '
-    '"points" = EXCLUDED."points", "channel" = EXCLUDED."channel", "voter_area_id" = EXCLUDED."voter_area_id", '
-    '"age_band" = EXCLUDED."age_band"'
-)
-
-
-def upsert_ballot(budget_id: int, key: str, choices, points, channel: str, voter_area_id, age_band: str) -> None:
-    """Insert the voter's ballot or replace the one they cast before (atomic in the database)."""
-    if connection.vendor == "postgresql":
-        sql, ident = _UPSERT.format(json="%s::jsonb"), uuid.uuid4()
-    else:
-        sql, ident = _UPSERT.format(json="%s"), uuid.uuid4().hex
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ident, budget_id, key, json.dumps(choices),
-                             None if points is None else json.dumps(points), channel, voter_area_id, age_band])
-
-
-# --- bearer tokens -------------------------------------------------------------------------------
-
-def _user_model():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model()
-
-
-_TOKEN_SQL = None
-
-
-def user_for_token(raw: str):
-    """The same check as `coproduce.api.BearerToken` (live token of an active user; `last_used_at`
-    refreshed at most every 5 minutes) with one plain SELECT instead of a compiled ORM query."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from coproduce.core.models import ApiToken
-
-    global _TOKEN_SQL
-    User = _user_model()
-    fields = [f.attname for f in User._meta.concrete_fields]
-    if _TOKEN_SQL is None:
-        _TOKEN_SQL = (
-            f'SELECT t."id", t."last_used_at", {_cols("u", fields)} FROM "{ApiToken._meta.db_table}" t '
-            f'JOIN "{User._meta.db_table}" u ON u."id" = t."user_id" '
-            f'WHERE t."key_hash" = %s AND t."revoked_at" IS NULL AND u."is_active"'
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(_TOKEN_SQL, [ApiToken.hash(raw)])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    token_id, last_used = _convert(ApiToken, ["id", "last_used_at"], list(row[:2]))
-    user = User.from_db("default", fields, _convert(User, fields, list(row[2:])))
-    now = timezone.now()
-    if last_used is None or now - last_used > timedelta(minutes=5):
-        ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
-    return user
+def write_ballot(*, budget: Budget, key: str, choices, points, channel: str, voter_area_id, age_band: str,
+                 now, actor_id, actor_label: str) -> bool:
+    """Insert the voter's ballot or replace their earlier one, with its audit entry, in one
+    statement (PostgreSQL). False, and nothing written, when the vote closed in between."""
+    process = budget.process
+    written, entries = _run("write", {
+        "process": process.pk, "now": now, "id": uuid.uuid4(), "budget": budget.pk, "key": key,
+        "choices": json.dumps(choices), "points": None if points is None else json.dumps(points),
+        "channel": channel, "area": voter_area_id, "band": age_band, "actor": actor_id, "label": actor_label,
+        "object_type": Budget._meta.label_lower, "object_label": str(budget)[:200],
+        "organisation": process.organisation_id,
+    })
+    if written != entries:  # cannot happen (the entry is written from the ballot's row): an alarm
+        raise RuntimeError(f"ballot statement wrote {written} ballots and {entries} audit entries")
+    return bool(written)

@@ -181,6 +181,24 @@ class ProgressForm(forms.Form):
     note = forms.CharField(label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why is it withdrawn? (shown to everyone)"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("How did the proposer ask for it?"), widget=forms.RadioSelect,
+                choices=[(Channel.WEB, _("By email or a message"))] + ON_BEHALF_CHOICES)
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP)"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    caption = forms.CharField(label=_("What does it show?"), max_length=200, required=False)
+
+
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
     due_on = forms.DateField(label=_("Due"), required=False, widget=DateInput())

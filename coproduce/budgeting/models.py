@@ -265,6 +265,7 @@ class Proposal(models.Model):
     cost = models.BigIntegerField(_("cost (staff estimate)"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     review_reason = models.TextField(_("reason (public)"), blank=True)
+    withdrawal_reason = models.TextField(_("why it was withdrawn (public)"), blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
     )
@@ -368,6 +369,8 @@ class Pledge(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLEDGED)
     channel = models.CharField(max_length=20, default="web")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    settled_at = models.DateTimeField(null=True, blank=True, editable=False,
+                                      help_text="When it was marked collected or released after the count.")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -392,6 +395,27 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MilestonePhoto(models.Model):
+    """A photo of delivery work. The file is stored under MEDIA_ROOT (outside the web root, with a name
+    of our own) and served only through a permission-checked view; its type was recognised from its
+    first bytes (JPEG, PNG or WebP), not from the name or type the browser sent."""
+
+    milestone = models.ForeignKey(Milestone, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="budgeting/", max_length=255)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or f"photo {self.pk}"
 
 
 class VotingCode(models.Model):

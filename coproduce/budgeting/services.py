@@ -15,12 +15,14 @@ import csv
 import io
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -42,6 +44,7 @@ from .models import (
     CensusEntry,
     Comment,
     Milestone,
+    MilestonePhoto,
     Phase,
     Pledge,
     Process,
@@ -210,6 +213,39 @@ def add_budget(actor, process: Process, *, name: str, amount: int, area: Area | 
     budget.save()
     audit.record(actor, "budget.add", budget, organisation=process.organisation, channel=channel,
                  details={"amount": amount, "area": area.pk if area else None})
+    return budget
+
+
+@transaction.atomic
+def update_budget(actor, budget: Budget, *, name: str, amount: int, area: Area | None = None,
+                  channel=Channel.WEB) -> Budget:
+    """Change a budget's name, amount or district while the process is before the vote; refused
+    from the vote on (ballots are cast against the amount)."""
+    process = budget.process
+    _require(actor, "budgeting.change_process", process, channel)
+    _phase(process, Phase.DRAFT, Phase.COLLECT, Phase.REVIEW)
+    amount = _money(amount, "amount", required=True)
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = [_("Give the budget a name.")]
+    if area is not None and process.area is not None and not process.area.contains(area):
+        errors["area"] = [_("A district budget must be inside the area of the process.")]
+    elif process.budgets.filter(area=area).exclude(pk=budget.pk).exists():
+        errors["area"] = [_("This process already has a budget for this area.")]
+    if process.has_costs:
+        dearest = (budget.proposals.filter(status=Proposal.Status.FEASIBLE, cost__gt=amount)
+                   .order_by("-cost").values_list("title", flat=True).first())
+        if dearest is not None:
+            errors["amount"] = [_("“%(title)s” is on this budget's ballot and costs more than this amount.")
+                                % {"title": dearest}]
+    if errors:
+        raise ValidationError(errors)
+    before = {"name": budget.name, "amount": budget.amount, "area": budget.area_id}
+    budget.name, budget.amount, budget.area = name.strip(), amount, area
+    full_clean(budget)
+    budget.save(update_fields=["name", "amount", "area"])
+    audit.record(actor, "budget.update", budget, organisation=process.organisation, channel=channel,
+                 details={"before": before, "amount": amount, "area": area.pk if area else None})
     return budget
 
 
@@ -448,6 +484,39 @@ def merge_proposals(actor, duplicate: Proposal, into: Proposal, *, reason: str, 
     return into
 
 
+@transaction.atomic
+def withdraw_proposal(actor, proposal: Proposal, *, reason: str, channel=Channel.WEB) -> Proposal:
+    """The proposer withdraws their proposal, or staff do it on their behalf (a letter, a call), with
+    a public reason, only before the vote. It leaves the ballot; open offers of help are released."""
+    process = proposal.process
+    me = person_of(actor)
+    own = me is not None and proposal.proposer_id == me.pk
+    for_someone = not own or channel in ON_BEHALF_CHANNELS
+    _require(actor, "budgeting.act_on_behalf" if for_someone else "budgeting.propose", process, channel)
+    _phase(process, Phase.COLLECT, Phase.REVIEW)
+    errors = {}
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give a reason: it is shown to everyone.")]
+    elif len(reason) > 2000:
+        errors["reason"] = [_("Keep the reason under 2,000 characters.")]
+    # read under a lock: two withdrawals (or a withdrawal and a merge) cannot both pass
+    before = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+    if before in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN):
+        errors["proposal"] = [_("This proposal was already merged or withdrawn.")]
+    if errors:
+        raise ValidationError(errors)
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal.withdrawal_reason = reason.strip()
+    proposal.save(update_fields=["status", "withdrawal_reason"])
+    released = proposal.pledges.filter(status=Pledge.Status.PLEDGED).update(
+        status=Pledge.Status.RELEASED, settled_at=timezone.now())
+    _recount(proposal)
+    audit.record(actor, "proposal.withdraw", proposal, organisation=process.organisation,
+                 on_behalf_of=proposal.proposer if for_someone else None, channel=channel,
+                 details={"from": before, "pledges_released": released})
+    return proposal
+
+
 def _recount(proposal: Proposal) -> None:
     from django.db.models import Sum
 
@@ -590,8 +659,9 @@ def settle_pledges(actor, process: Process, channel=Channel.WEB) -> dict:
     if not Tally.objects.filter(process=process, official=True, is_current=True).exists():
         raise ValidationError({"process": [_("The official results are not counted yet.")]})
     open_pledges = Pledge.objects.filter(proposal__process=process, status=Pledge.Status.PLEDGED)
-    collected = open_pledges.filter(proposal_id__in=funded).update(status=Pledge.Status.COLLECTED)
-    released = open_pledges.exclude(proposal_id__in=funded).update(status=Pledge.Status.RELEASED)
+    now = timezone.now()
+    collected = open_pledges.filter(proposal_id__in=funded).update(status=Pledge.Status.COLLECTED, settled_at=now)
+    released = open_pledges.exclude(proposal_id__in=funded).update(status=Pledge.Status.RELEASED, settled_at=now)
     audit.record(actor, "pledge.settle", process, organisation=process.organisation, channel=channel,
                  details={"collected": collected, "released": released})
     return {"collected": collected, "released": released}
@@ -601,14 +671,7 @@ def settle_pledges(actor, process: Process, channel=Channel.WEB) -> dict:
 
 
 def _ballot_costs(budget: Budget) -> dict[int, int]:
-    pledges = budget.process.pledges_reduce_cost
-    rows = Proposal.objects.filter(budget=budget, status=Proposal.Status.FEASIBLE).values_list(
-        "id", "cost", "cost_estimate", "pledged_money")
-    costs = {}
-    for pk, cost, estimate, pledged in rows:
-        value = cost if cost is not None else (estimate or 0)
-        costs[pk] = max(0, value - pledged) if pledges else value
-    return costs
+    return fastpath.ballot_costs(budget)
 
 
 def _write_ballot(budget: Budget, key: str, choices, points, channel, voter_area_id, band, *, replace: bool) -> None:
@@ -639,18 +702,22 @@ def _district(area: Area | None, process: Process):
 
 def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str = "", census_id: str = "",
                 census_birth: date | None = None, channel=Channel.WEB) -> dict:
-    """A voter casts (or changes) their ballot in one budget. Returns a receipt without the voter."""
+    """A voter casts (or changes) their ballot in one budget. Returns a receipt without the voter.
+
+    The hot path: `budget` may come from `fastpath.load_budget`, which also primes the voter's
+    person on `actor` (`_coproduce_person`) and the costs on the ballot, so the checks below ask
+    the database nothing more; on PostgreSQL the ballot and its audit entry are then written by
+    one statement (`fastpath.write_ballot`), which writes what the ORM path below writes."""
     process = budget.process
     if not (actor is not None and actor.has_perm("budgeting.vote", process)):
         raise PermissionDenied("budgeting.vote")
     _phase(process, Phase.VOTE, field="budget")
     person = None
     if process.verification == Process.Verification.ACCOUNT and actor.is_authenticated:
-        # One query for the voter and their home area; primed so the audit entry needs no other.
-        person = fastpath.load_voter(actor.pk)
-        actor._coproduce_person = person
-        if person is not None:
-            actor.person = person
+        person = getattr(actor, "_coproduce_person", False)
+        if person is False:  # one query for the voter and their home area
+            person = fastpath.load_budget(budget.pk, actor.pk)[1]
+            actor._coproduce_person = person
     voter = voting.resolve_voter(process, person=person, code=code, census_id=census_id, census_birth=census_birth)
     key = voting.voter_key(process.pk, voter.identity)
     voted = None
@@ -658,6 +725,23 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
         voted = set(Ballot.objects.filter(budget__process=process, voter_key=key).values_list("budget_id", flat=True))
     voting.check_eligibility(process, budget, voter, voted)
     choices, points = voting.clean_ballot(process, budget, fastpath.ballot_costs(budget), choices, points)
+    area_id = _district(voter.area, process) if voter.area else None
+    band = voting.age_band(voter.age) if voter.code is None else ""
+    receipt = {"budget": budget.pk, "process": process.slug, "choices": choices, "points": points}
+    if person is not None:
+        actor.person = person  # the audit label reads it: primed, so it costs no query
+    if voter.code is None and voted is None and fastpath.available():
+        written = fastpath.write_ballot(
+            budget=budget, key=key, choices=choices, points=points, channel=channel, voter_area_id=area_id,
+            age_band=band, now=timezone.now(), actor_id=actor.pk, actor_label=audit._label(actor))
+        if not written:  # the vote closed (or the process was withdrawn) since it was read
+            process.refresh_from_db()
+            process.organisation.refresh_from_db()
+            if not actor.has_perm("budgeting.vote", process):
+                raise PermissionDenied("budgeting.vote")
+            _phase(process, Phase.VOTE, field="budget")
+            raise ValidationError({"budget": [_("Voting has closed.")]})
+        return receipt
     with transaction.atomic():
         if voted is not None and connection.vendor == "postgresql":
             # Two ballots of the same voter in two other districts must not both pass the check.
@@ -665,15 +749,12 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
             again = set(Ballot.objects.filter(budget__process=process, voter_key=key).values_list("budget_id", flat=True))
             voting.check_eligibility(process, budget, voter, again)
-        area_id = _district(voter.area, process) if voter.area else None
-        if voter.code is None:
-            fastpath.upsert_ballot(budget.pk, key, choices, points, channel, area_id, voting.age_band(voter.age))
-        else:  # a code is used once per budget: a second ballot with it is refused, not a change
-            _write_ballot(budget, key, choices, points, channel, area_id, "", replace=False)
+        # a code is used once per budget: a second ballot with it is refused, not a change
+        _write_ballot(budget, key, choices, points, channel, area_id, band, replace=voter.code is None)
         if voter.code is not None and voter.code.used_at is None:
             VotingCode.objects.filter(pk=voter.code.pk).update(used_at=timezone.now())
         audit.record(actor, "ballot.cast", budget, organisation=process.organisation, channel=channel)
-    return {"budget": budget.pk, "process": process.slug, "choices": choices, "points": points}
+    return receipt
 
 
 def enter_paper_ballot(actor, budget: Budget, *, choices=None, points=None, code: str = "",
@@ -1044,6 +1125,62 @@ def record_progress(actor, proposal: Proposal, *, progress: int, spent: int, not
     return proposal
 
 
+PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
+
+
+def photo_limit() -> int:
+    """The largest delivery photo accepted, in bytes (setting BUDGETING_PHOTO_MAX_BYTES, default 5 MB)."""
+    return getattr(settings, "BUDGETING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def sniff_image(head: bytes) -> str | None:
+    """'jpeg', 'png' or 'webp' from a file's first bytes (its magic number), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+@transaction.atomic
+def add_milestone_photo(actor, milestone: Milestone, upload, *, caption: str = "",
+                        channel=Channel.WEB) -> MilestonePhoto:
+    """A photo of delivery on a milestone of a funded proposal. Its type is recognised from its
+    content (JPEG, PNG or WebP) and its size checked; it is stored under MEDIA_ROOT with a name of
+    our own, never the uploader's."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    proposal = milestone.proposal
+    process = proposal.process
+    _require(actor, "budgeting.manage_delivery", process, channel)
+    _phase(process, Phase.RESULTS, Phase.DELIVERY)
+    size = getattr(upload, "size", None)
+    if upload is None or size is None:
+        raise ValidationError({"photo": [_("Choose a photo.")]})
+    if size > photo_limit():
+        raise ValidationError({"photo": [_("The photo is too large: at most %(mb)s MB.") % {
+            "mb": photo_limit() // (1024 * 1024)}]})
+    upload.seek(0)
+    data = upload.read(photo_limit() + 1)
+    kind = sniff_image(data[:16])
+    if kind is None or len(data) > photo_limit():
+        raise ValidationError({"photo": [_("This is not a JPEG, PNG or WebP photo.")]})
+    if len((caption or "").strip()) > 200:
+        raise ValidationError({"caption": [_("Keep the caption under 200 characters.")]})
+    content_type, extension = PHOTO_TYPES[kind]
+    stored = default_storage.save(f"budgeting/{process.pk}/{proposal.pk}/{uuid.uuid4().hex}.{extension}",
+                                  ContentFile(data))
+    photo = MilestonePhoto.objects.create(milestone=milestone, file=stored, content_type=content_type, size=len(data),
+                                          caption=(caption or "").strip(),
+                                          uploaded_by=actor if actor is not None and actor.pk else None)
+    audit.record(actor, "delivery.photo", milestone, organisation=process.organisation, channel=channel,
+                 details={"photo": photo.pk, "proposal": proposal.pk, "bytes": len(data)})
+    return photo
+
+
 # --- Pabulib -----------------------------------------------------------------------------------
 
 
@@ -1173,6 +1310,7 @@ def export_personal_data(person: Person) -> dict:
     return {
         "proposals": [
             {"process": p.process.title, "title": p.title, "description": p.description, "status": p.status,
+             "withdrawal_reason": p.withdrawal_reason,
              "channel": p.channel, "cost_estimate": p.cost_estimate, "submitted_at": p.created_at.isoformat()}
             for p in person.proposals.select_related("process")
         ],

@@ -7,9 +7,9 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
@@ -31,6 +31,7 @@ from .forms import (
     MilestoneForm,
     PabulibForm,
     PhaseForm,
+    PhotoForm,
     PledgeForm,
     ProcessForm,
     ProgressForm,
@@ -38,8 +39,9 @@ from .forms import (
     ProposalForm,
     ReviewForm,
     VoterForm,
+    WithdrawForm,
 )
-from .models import Ballot, Budget, Comment, Phase, Process, Proposal, Tally
+from .models import Ballot, Budget, Comment, Milestone, MilestonePhoto, Phase, Process, Proposal, Tally
 from .permissions import COMMISSIONING_ROLES
 from .wording import explain, money
 
@@ -192,6 +194,20 @@ def budget_add(request, slug):
         "process": process, "form": form, "title": _("Add a budget"), "submit": _("Add budget")})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def budget_edit(request, slug, budget_id):
+    process, budget = _budget(slug, budget_id, request.user)
+    require(request.user, "budgeting.change_process", process)
+    form = BudgetForm(request.POST or None, initial={"name": budget.name, "amount": budget.amount,
+                                                     "area": budget.area_id})
+    page = {"process": process, "title": _("Edit the budget “%(name)s”") % {"name": budget.name}, "submit": _("Save")}
+    if request.method == "POST":
+        return _post_form(request, form, lambda d: services.update_budget(request.user, budget, **d),
+                          _("Budget saved."), done=process, **page)
+    return _form_page(request, form, **page)
+
+
 # --- proposals ---------------------------------------------------------------------------------
 
 
@@ -291,11 +307,16 @@ def proposal_detail(request, slug, pk):
     groups = Organisation.objects.none()
     if me is not None:
         groups = Organisation.objects.filter(memberships__person=me).distinct()
+    milestones = list(proposal.milestones.prefetch_related("photos"))
+    for m in milestones:
+        m.photo_form = PhotoForm(auto_id=f"m{m.pk}_%s")  # one upload form per milestone, unique ids
     context = {
         "process": process, "proposal": proposal, "phase": phase, "currency": process.currency,
         "comments": comments,
         "pledges": proposal.pledges.exclude(status="withdrawn").select_related("person", "group"),
-        "milestones": proposal.milestones.all(),
+        "milestones": milestones,
+        "can_withdraw": phase in (Phase.COLLECT, Phase.REVIEW) and proposal.status not in (
+            Proposal.Status.MERGED, Proposal.Status.WITHDRAWN) and _may_withdraw(user, process, proposal),
         "supported": me is not None and proposal.supports.filter(person=me).exists(),
         "can_take_part": user.has_perm("budgeting.take_part", process),
         "before_vote": phase in (Phase.COLLECT, Phase.REVIEW),
@@ -314,8 +335,10 @@ def proposal_detail(request, slug, pk):
     return render(request, "budgeting/proposal_detail.html", context)
 
 
-def _post_form(request, form, action, success, *, template_context=None):
-    """Run `action(form.cleaned_data)` on a valid form; errors re-render the proposal page's form."""
+def _post_form(request, form, action, success, *, process, title, submit, done, multipart=False):
+    """The POST of a small form: on a valid form run `action(form.cleaned_data)` (a service call)
+    and redirect to `done` with the `success` message; otherwise show the form again on its own
+    page, with the service's errors next to their fields, and status 400."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -323,8 +346,14 @@ def _post_form(request, form, action, success, *, template_context=None):
             apply_errors(form, exc)
         else:
             messages.success(request, success)
-            return None
-    return form
+            return redirect(done)
+    return _form_page(request, form, process=process, title=title, submit=submit, status=400, multipart=multipart)
+
+
+def _form_page(request, form, *, process, title, submit, status=200, multipart=False):
+    return render(request, "budgeting/simple_form.html", {
+        "process": process, "form": form, "title": title, "submit": submit, "action": request.path,
+        "multipart": multipart}, status=status)
 
 
 @login_required
@@ -333,14 +362,35 @@ def proposal_review(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
     require(request.user, "budgeting.review_proposal", process)
     form = ReviewForm(request.POST, process=process)
-    failed = _post_form(request, form, lambda d: services.review_proposal(
+    return _post_form(request, form, lambda d: services.review_proposal(
         request.user, proposal, feasible=d["decision"] == "feasible", reason=d["reason"], cost=d["cost"],
-        budget=d["budget"]), _("Review saved."))
-    if failed is not None:
-        return render(request, "budgeting/simple_form.html", {
-            "process": process, "form": failed, "title": _("Review “%(t)s”") % {"t": proposal.title},
-            "submit": _("Save review"), "action": request.path}, status=400)
-    return redirect(proposal)
+        budget=d["budget"]), _("Review saved."), process=process, done=proposal,
+        title=_("Review “%(t)s”") % {"t": proposal.title}, submit=_("Save review"))
+
+
+def _may_withdraw(user, process, proposal) -> bool:
+    """The proposer may withdraw their own proposal; staff may on anyone's behalf."""
+    me = person_of(user)
+    if me is not None and proposal.proposer_id == me.pk:
+        return user.has_perm("budgeting.propose", process)
+    return user.has_perm("budgeting.act_on_behalf", process)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_withdraw(request, slug, pk):
+    process, proposal = _proposal(slug, pk, request.user)
+    if not _may_withdraw(request.user, process, proposal):
+        raise PermissionDenied("budgeting.withdraw_proposal")
+    me = person_of(request.user)
+    form = WithdrawForm(request.POST or None, on_behalf=me is None or proposal.proposer_id != me.pk)
+    page = {"process": process, "title": _("Withdraw “%(t)s”") % {"t": proposal.title},
+            "submit": _("Withdraw the proposal")}
+    if request.method == "POST":
+        return _post_form(request, form, lambda d: services.withdraw_proposal(
+            request.user, proposal, reason=d["reason"], channel=d.get("channel") or Channel.WEB),
+            _("The proposal is withdrawn: it will not be on the ballot."), done=proposal, **page)
+    return _form_page(request, form, **page)
 
 
 @login_required
@@ -349,13 +399,9 @@ def proposal_merge(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
     require(request.user, "budgeting.review_proposal", process)
     form = MergeForm(request.POST, proposal=proposal)
-    failed = _post_form(request, form, lambda d: services.merge_proposals(
-        request.user, proposal, d["into"], reason=d["reason"]), _("Merged."))
-    if failed is not None:
-        return render(request, "budgeting/simple_form.html", {
-            "process": process, "form": failed, "title": _("Merge “%(t)s”") % {"t": proposal.title},
-            "submit": _("Merge"), "action": request.path}, status=400)
-    return redirect(proposal)
+    return _post_form(request, form, lambda d: services.merge_proposals(
+        request.user, proposal, d["into"], reason=d["reason"]), _("Merged."), process=process, done=proposal,
+        title=_("Merge “%(t)s”") % {"t": proposal.title}, submit=_("Merge"))
 
 
 @login_required
@@ -364,13 +410,9 @@ def proposal_comment(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
     require(request.user, "budgeting.take_part", process)
     form = CommentForm(request.POST)
-    failed = _post_form(request, form, lambda d: services.add_comment(request.user, proposal, body=d["body"]),
-                        _("Comment added."))
-    if failed is not None:
-        return render(request, "budgeting/simple_form.html", {
-            "process": process, "form": failed, "title": _("Comment on “%(t)s”") % {"t": proposal.title},
-            "submit": _("Add comment"), "action": request.path}, status=400)
-    return redirect(proposal)
+    return _post_form(request, form, lambda d: services.add_comment(request.user, proposal, body=d["body"]),
+                      _("Comment added."), process=process, done=proposal,
+                      title=_("Comment on “%(t)s”") % {"t": proposal.title}, submit=_("Add comment"))
 
 
 @login_required
@@ -405,15 +447,12 @@ def proposal_pledge(request, slug, pk):
     me = person_of(request.user)
     groups = Organisation.objects.filter(memberships__person=me).distinct() if me else Organisation.objects.none()
     form = PledgeForm(request.POST or None, groups=groups)
+    page = {"process": process, "title": _("Offer to help: %(t)s") % {"t": proposal.title}, "submit": _("Make the offer")}
     if request.method == "POST":
-        failed = _post_form(request, form, lambda d: services.make_pledge(
+        return _post_form(request, form, lambda d: services.make_pledge(
             request.user, proposal, kind=d["kind"], minutes=form.minutes(), amount=d["amount"],
-            description=d["description"], group=d["group"]), _("Thank you for your offer."))
-        if failed is None:
-            return redirect(proposal)
-    return render(request, "budgeting/simple_form.html", {
-        "process": process, "form": form, "title": _("Offer to help: %(t)s") % {"t": proposal.title},
-        "submit": _("Make the offer"), "action": request.path})
+            description=d["description"], group=d["group"]), _("Thank you for your offer."), done=proposal, **page)
+    return _form_page(request, form, **page)
 
 
 @login_required
@@ -422,14 +461,10 @@ def proposal_progress(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
     require(request.user, "budgeting.manage_delivery", process)
     form = ProgressForm(request.POST)
-    failed = _post_form(request, form, lambda d: services.record_progress(
+    return _post_form(request, form, lambda d: services.record_progress(
         request.user, proposal, progress=d["progress"], spent=d["spent"], note=d["note"],
-        done_milestones=proposal.milestones.filter(pk__in=request.POST.getlist("done"))), _("Progress saved."))
-    if failed is not None:
-        return render(request, "budgeting/simple_form.html", {
-            "process": process, "form": failed, "title": _("Delivery of “%(t)s”") % {"t": proposal.title},
-            "submit": _("Save"), "action": request.path}, status=400)
-    return redirect(proposal)
+        done_milestones=proposal.milestones.filter(pk__in=request.POST.getlist("done"))), _("Progress saved."),
+        process=process, done=proposal, title=_("Delivery of “%(t)s”") % {"t": proposal.title}, submit=_("Save"))
 
 
 @login_required
@@ -438,13 +473,39 @@ def milestone_add(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
     require(request.user, "budgeting.manage_delivery", process)
     form = MilestoneForm(request.POST)
-    failed = _post_form(request, form, lambda d: services.add_milestone(request.user, proposal, **d),
-                        _("Milestone added."))
-    if failed is not None:
-        return render(request, "budgeting/simple_form.html", {
-            "process": process, "form": failed, "title": _("Add a milestone"), "submit": _("Add"),
-            "action": request.path}, status=400)
-    return redirect(proposal)
+    return _post_form(request, form, lambda d: services.add_milestone(request.user, proposal, **d),
+                      _("Milestone added."), process=process, done=proposal, title=_("Add a milestone"),
+                      submit=_("Add"))
+
+
+@login_required
+@require_POST
+def milestone_photo_add(request, slug, pk):
+    process = _process(slug, request.user)
+    milestone = get_object_or_404(Milestone.objects.select_related("proposal"), pk=pk, proposal__process=process)
+    milestone.proposal.process = process
+    require(request.user, "budgeting.manage_delivery", process)
+    form = PhotoForm(request.POST, request.FILES)
+    return _post_form(request, form, lambda d: services.add_milestone_photo(
+        request.user, milestone, d["photo"], caption=d["caption"]), _("Photo added."), process=process,
+        done=milestone.proposal, title=_("Add a photo: %(m)s") % {"m": milestone.title}, submit=_("Upload"),
+        multipart=True)
+
+
+def milestone_photo(request, slug, pk):
+    """A delivery photo, after the same check as its proposal's page; never a direct file URL."""
+    process = _process(slug, request.user)
+    photo = get_object_or_404(MilestonePhoto, pk=pk, milestone__proposal__process=process)
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This photo is no longer stored.")) from None
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @login_required
