@@ -17,8 +17,9 @@ from coproduce.api import PUBLIC
 from coproduce.core.audit import Channel
 from coproduce.core.permissions import require
 
-from . import services
+from . import demographics, services
 from .models import Analysis, Conversation, Lab, Statement
+from .sessions import session_key
 
 router = Router(tags=["design"])
 
@@ -109,13 +110,6 @@ def _check_write(request) -> None:
             raise PermissionDenied("csrf")
 
 
-def _session_key(request, create: bool = False) -> str | None:
-    """Anonymous callers take part through their browser session."""
-    if request.user.is_authenticated:
-        return None
-    if create and not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
 
 
 @router.get("/labs", response=list[LabOut], auth=PUBLIC)
@@ -152,21 +146,27 @@ def submit_statement(request, conversation_id: int, payload: StatementIn):
     _require_participation(request, conversation)
     _check_write(request)
     statement = services.submit_statement(request.user, conversation, payload.text,
-                                          session_key=_session_key(request, create=True), channel=Channel.API)
+                                          session_key=session_key(request, create=True), channel=Channel.API)
     return 201, statement
 
 
 @router.post("/conversations/{conversation_id}/votes", response={200: VoteOut}, auth=PUBLIC)
 def cast_vote(request, conversation_id: int, payload: VoteIn):
     """Agree, disagree or pass. Voting again on a statement changes the vote (the history is kept)."""
+    if request.user.is_authenticated:  # one statement on PostgreSQL once the caller has taken part
+        _check_write(request)
+        vote = services.cast_vote_fast(request.user, conversation_id, payload.statement, payload.vote,
+                                       channel=Channel.API)
+        if vote is not None:
+            return {"statement": payload.statement, "vote": vote.value, "participant": vote.participant.number}
     participant = services.find_participant_by_id(request.user, conversation_id)  # one query when known
     conversation = participant.conversation if participant is not None else _conversation(conversation_id)
     _require_participation(request, conversation)
     _check_write(request)
-    session_key = _session_key(request, create=True)
+    key = session_key(request, create=True)
     if participant is None:
-        participant = services.find_participant(request.user, conversation, session_key)
-    vote = services.cast_vote(request.user, conversation, payload.statement, payload.vote, session_key=session_key,
+        participant = services.find_participant(request.user, conversation, key)
+    vote = services.cast_vote(request.user, conversation, payload.statement, payload.vote, session_key=key,
                               participant=participant, channel=Channel.API)
     return {"statement": payload.statement, "vote": vote.value, "participant": vote.participant.number}
 
@@ -176,7 +176,7 @@ def next_statement(request, conversation_id: int):
     """The next statement for the caller, chosen by the engine's priorities (null when all are voted)."""
     conversation = _conversation(conversation_id)
     require(request.user, "design.view_lab", conversation.lab)
-    participant = services.find_participant(request.user, conversation, _session_key(request))
+    participant = services.find_participant(request.user, conversation, session_key(request))
     statement = services.next_statement(conversation, participant)
     visible = Statement.objects.filter(conversation=conversation, status__in=conversation.visible_statuses())
     voted = visible.filter(votes__participant=participant).count() if participant is not None else 0
@@ -192,3 +192,14 @@ def latest_analysis(request, conversation_id: int):
     return {"conversation": conversation.pk, "computed_at": analysis.computed_at, "vote_count": analysis.vote_count,
             "participant_count": analysis.participant_count, "group_count": analysis.group_count,
             "pending": conversation.analysis_pending, "result": analysis.result}
+
+
+@router.get("/conversations/{conversation_id}/demographics", response=dict, auth=PUBLIC)
+def demographic_breakdown(request, conversation_id: int):
+    """Answers to the optional demographic questions per opinion group of the latest analysis; counts
+    below `threshold` are suppressed (`count` null, `display` "fewer than 5")."""
+    conversation = _conversation(conversation_id)
+    require(request.user, "design.view_lab", conversation.lab)
+    analysis = Analysis.objects.filter(conversation=conversation).first()
+    return {"conversation": conversation.pk, "computed_at": analysis.computed_at if analysis else None,
+            **demographics.as_json(demographics.breakdown(conversation, analysis))}

@@ -15,6 +15,10 @@ class DesignConfig(AppConfig):
 
         personal_data.register("design", export=export, erase=erase)
 
-        from . import metrics
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import metrics, sessions
+
+        user_logged_in.connect(sessions.on_login, dispatch_uid="design.merge_anonymous_participation")
 
         metrics.register_metrics()

@@ -40,6 +40,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def progress_bar(stream, width: int = 30):
+    """A `progress(step, done, total)` callback drawing one text progress bar per step on `stream`."""
+    def draw(step: str, done: int, total: int) -> None:
+        filled = width * done // max(total, 1)
+        stream.write(f"\r{step:<14} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return draw
+
+
 def _import(args, out) -> int:
     """Needs Django (run through `coproduce design import`)."""
     from coproduce.core.audit import Channel
@@ -55,7 +67,7 @@ def _import(args, out) -> int:
         export = read_export(args.dir)
         print(f"importing {len(export.comments)} statements and {len(export.votes)} votes ...", file=out)
         conversation = services.import_polis(None, lab, export, title=args.title, source=str(args.dir),
-                                             channel=Channel.CLI, analyse_now=True)
+                                             channel=Channel.CLI, analyse_now=True, progress=progress_bar(sys.stderr))
     except PolisExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -89,6 +89,14 @@ def load(town) -> Lab:
         else:
             services.record_votes(staff, conversation, votes, person=person, channel=Channel.PAPER)
 
+    # the optional question behind the map's "who is in each group" (carers lean to the first group)
+    carer = services.add_question(staff, conversation, "Do you care for someone living with dementia?",
+                                  ["Yes", "No", "I would rather not say"], channel=Channel.SYSTEM)
+    for i, person in enumerate(town.citizens):
+        if person.user_id is not None and i % 11 != 10 and rng.random() < 0.8:
+            choice = 0 if (i % 3 != 0) == (rng.random() < 0.75) else 1
+            services.answer_question(person.user, carer, 2 if rng.random() < 0.1 else choice, channel=Channel.WEB)
+
     writer = next(p for p in town.citizens if p.user_id is not None)
     waiting = services.submit_statement(writer.user, conversation,
                                         "Carers' own health checks should be part of the support plan.")

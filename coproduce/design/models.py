@@ -421,3 +421,45 @@ class Decision(models.Model):
 def group_label(index: int) -> str:
     """Opinion groups are named A, B, C… (the engine numbers them 0, 1, 2…)."""
     return _("Group %(letter)s") % {"letter": chr(ord("A") + int(index))}
+
+
+class PolisUpload(models.Model):
+    """A large Polis export uploaded through the web: stored, then imported by a background task
+    (`tasks.import_polis_upload`) whose progress the status page shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="polis_uploads")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    folder = models.CharField(max_length=300, editable=False)  # under MEDIA_ROOT, removed when finished
+    size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    conversation = models.ForeignKey(Conversation, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("Polis upload")
+        verbose_name_plural = _("Polis uploads")
+
+    def __str__(self) -> str:
+        return self.title or _("Polis upload %(n)s") % {"n": self.pk}
+
+    def get_absolute_url(self) -> str:
+        return reverse("design:upload", args=[self.lab.slug, self.pk])
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

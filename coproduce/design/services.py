@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -35,8 +36,8 @@ from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug
 
+from . import fastpath, tasks
 from . import polis_export as polis
-from . import tasks
 from .analysis import analyse, choose_next
 from .analysis.priority import priority as _priority
 from .analysis.themes import find_themes
@@ -54,6 +55,7 @@ from .models import (
     Invitation,
     Lab,
     Participant,
+    PolisUpload,
     Question,
     Statement,
     Theme,
@@ -435,6 +437,29 @@ def cast_vote(actor, conversation: Conversation, statement, value: int, *, sessi
     return vote
 
 
+def cast_vote_fast(actor, conversation_id: int, number: int, value: int, *, channel=Channel.API) -> Vote | None:
+    """The vote path of the API for a logged-in caller who has voted in this conversation before: on
+    PostgreSQL one statement (`fastpath`) checks everything `cast_vote` checks and writes what it writes
+    (the upserted vote, the history row, the audit entry). Returns None, having written nothing, when
+    the statement cannot decide on its own (a first vote, a lab for members, lab staff, a closed
+    conversation, an unknown statement, SQLite): the caller then takes `cast_vote`, which decides and
+    explains a refusal (a bad vote value too)."""
+    if (value not in VOTE_VALUES or isinstance(value, bool) or not fastpath.available()
+            or not getattr(actor, "is_authenticated", False)):
+        return None
+    now = timezone.now()
+    result = fastpath.cast_vote(conversation=conversation_id, user=actor.pk, number=int(number), value=value,
+                                now=now, channel=channel, trusted=bool(actor.is_superuser and actor.is_active))
+    if not result.cast:
+        return None
+    if not result.analysis_pending:
+        # The rare vote that finds no analysis waiting asks for one, as `cast_vote` does (flag + task).
+        with transaction.atomic():
+            request_analysis(Conversation(pk=conversation_id, analysis_pending=False))
+    return Vote(conversation_id=conversation_id, participant=Participant(number=result.participant_number),
+                value=value, updated_at=now)
+
+
 @transaction.atomic
 def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *, person: Person | None = None,
                  label: str = "", channel=Channel.PAPER) -> Participant:
@@ -462,6 +487,70 @@ def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *,
                  details={"participant": participant.number, "votes": {str(k): v for k, v in values.items()}})
     request_analysis(conversation)
     return participant
+
+
+def merge_anonymous_participation(user, session_keys: Iterable[str], *, channel=Channel.WEB) -> int:
+    """Someone who took part anonymously in this browser has logged in (or signed up): what they did
+    under those session keys becomes their account's. Where they had not taken part with their account,
+    the anonymous participant simply becomes theirs (keeping its number); where they had, the two are
+    merged: on a statement both voted on, the later vote wins (and is the current vote); the history of
+    votes, their answers (the later answer wins) and the statements they wrote move across. Each
+    conversation is merged in its own transaction, audited, and asks for a fresh analysis. Returns the
+    number of conversations merged."""
+    person = _actor_person(user)
+    keys = [k for k in session_keys if k]
+    if person is None or person.erased_at is not None or not keys:
+        return 0
+    merged = 0
+    for anonymous_id in (Participant.objects.filter(session_key__in=keys, person__isnull=True)
+                         .order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            anonymous = (Participant.objects.select_related("conversation__lab__organisation")
+                         .filter(pk=anonymous_id, person__isnull=True).first())
+            if anonymous is None:
+                continue
+            conversation = anonymous.conversation
+            _lock(conversation)
+            mine = Participant.objects.filter(conversation=conversation, person=person).first()
+            details = {"from": anonymous.number}
+            if mine is None:
+                anonymous.person, anonymous.session_key = person, None
+                anonymous.save(update_fields=["person", "session_key"])
+                details.update(participant=anonymous.number, votes=anonymous.votes.count())
+            else:
+                details.update(participant=mine.number, votes=_merge_participants(anonymous, mine))
+            audit.record(user, "participant.merge", conversation, organisation=conversation.lab.organisation,
+                         channel=channel, details=details)
+            request_analysis(conversation)
+            merged += 1
+    return merged
+
+
+def _merge_participants(source: Participant, target: Participant) -> int:
+    """Move `source`'s votes, history, answers and statements to `target` (later vote or answer wins),
+    then remove `source`. Returns how many of the source's votes became current votes of the target."""
+    theirs = {v.statement_id: v for v in Vote.objects.filter(participant=target)}
+    taken = 0
+    for vote in Vote.objects.filter(participant=source).order_by("pk"):
+        current = theirs.get(vote.statement_id)
+        if current is None:
+            Vote.objects.filter(pk=vote.pk).update(participant=target)
+            taken += 1
+        elif vote.updated_at > current.updated_at:
+            Vote.objects.filter(pk=current.pk).update(value=vote.value, updated_at=vote.updated_at,
+                                                       created_at=min(current.created_at, vote.created_at))
+            taken += 1
+    VoteEvent.objects.filter(participant=source).update(participant=target)
+    answered = {a.question_id: a for a in Answer.objects.filter(participant=target)}
+    for answer in Answer.objects.filter(participant=source):
+        current = answered.get(answer.question_id)
+        if current is None:
+            Answer.objects.filter(pk=answer.pk).update(participant=target)
+        elif answer.created_at > current.created_at:
+            Answer.objects.filter(pk=current.pk).update(choice=answer.choice, created_at=answer.created_at)
+    Statement.objects.filter(author=source).update(author=target)
+    source.delete()  # its remaining votes and answers were superseded by later ones
+    return taken
 
 
 # --- demographic questions ---------------------------------------------------------------------
@@ -875,11 +964,13 @@ def read_uploaded_export(files: Mapping[str, bytes | str]) -> polis.PolisExport:
 
 @transaction.atomic
 def import_polis(actor, lab: Lab, export: polis.PolisExport, *, title: str = "", source: str = "",
-                 channel=Channel.IMPORT, analyse_now: bool = False) -> Conversation:
+                 channel=Channel.IMPORT, analyse_now: bool = False, progress=None) -> Conversation:
     """Create a conversation from a Polis export: statements keep their comment-ids, participants their
     voter-ids, every vote its time. The current vote per participant and statement is the last one
-    (by timestamp, then file order), exactly as the engine reads votes.csv."""
+    (by timestamp, then file order), exactly as the engine reads votes.csv. `progress(step, done,
+    total)`, when given, is told how far the import has got (votes in batches)."""
     _require(actor, "design.manage_lab", lab)
+    report = progress or (lambda step, done, total: None)
     summary = dict(export.summary or [])
     title = (title or summary.get("topic") or "").strip() or _("Imported conversation")
     conversation = Conversation.objects.create(
@@ -904,6 +995,7 @@ def import_polis(actor, lab: Lab, export: polis.PolisExport, *, title: str = "",
         for n in sorted(numbers)
     ], batch_size=2000)
     participants = dict(Participant.objects.filter(conversation=conversation).values_list("number", "pk"))
+    report("participants", len(participants), len(participants))
     Statement.objects.bulk_create([
         Statement(conversation=conversation, number=c.comment_id, text=c.body, author_id=participants[c.author_id],
                   is_seed=bool(c.is_seed), is_meta=bool(c.is_meta), status=c.moderated,
@@ -911,11 +1003,16 @@ def import_polis(actor, lab: Lab, export: polis.PolisExport, *, title: str = "",
         for c in export.comments
     ], batch_size=2000)
     statements = dict(Statement.objects.filter(conversation=conversation).values_list("number", "pk"))
-    VoteEvent.objects.bulk_create([
-        VoteEvent(conversation=conversation, participant_id=participants[v.voter_id],
-                  statement_id=statements[v.comment_id], value=v.vote, at=_from_ms(v.timestamp), channel=channel)
-        for v in export.votes
-    ], batch_size=5000)
+    report("statements", len(statements), len(statements))
+    batch, total = 5000, len(export.votes)
+    for start in range(0, total, batch):
+        VoteEvent.objects.bulk_create([
+            VoteEvent(conversation=conversation, participant_id=participants[v.voter_id],
+                      statement_id=statements[v.comment_id], value=v.vote, at=_from_ms(v.timestamp),
+                      channel=channel)
+            for v in export.votes[start:start + batch]
+        ])
+        report("votes", min(start + batch, total), total)
     latest: dict[tuple[int, int], tuple[int, int, int, int]] = {}
     order = sorted(range(len(export.votes)), key=lambda i: (export.votes[i].timestamp, i))
     for i in order:
@@ -927,6 +1024,7 @@ def import_polis(actor, lab: Lab, export: polis.PolisExport, *, title: str = "",
              created_at=_from_ms(first), updated_at=_from_ms(last))
         for (p, s), (value, first, last, _i) in latest.items()
     ], batch_size=5000)
+    report("current votes", len(latest), len(latest))
     audit.record(actor, "conversation.import", conversation, organisation=lab.organisation, channel=channel,
                  details={"source": conversation.imported_from, "statements": len(export.comments),
                           "participants": len(numbers), "votes": len(export.votes)})
@@ -935,6 +1033,87 @@ def import_polis(actor, lab: Lab, export: polis.PolisExport, *, title: str = "",
     else:
         request_analysis(conversation)
     return conversation
+
+
+# Uploads larger than this (all files together) are imported in the background, with a status page.
+BACKGROUND_IMPORT_BYTES = 2 * 1024 * 1024
+UPLOAD_FILES = (polis.COMMENTS, polis.VOTES, polis.PARTICIPANTS, polis.SUMMARY)
+
+
+def _upload_folder(upload: PolisUpload) -> Path:
+    return Path(settings.MEDIA_ROOT) / upload.folder
+
+
+@transaction.atomic
+def queue_polis_upload(actor, lab: Lab, files: Mapping[str, bytes], *, title: str = "",
+                       channel=Channel.IMPORT) -> PolisUpload:
+    """Store an uploaded Polis export (`files`: {"comments.csv": bytes, ...}) and import it in the
+    background (`tasks.import_polis_upload`); its progress shows on the upload's status page."""
+    _require(actor, "design.manage_lab", lab)
+    unknown = sorted(set(files) - set(UPLOAD_FILES))
+    if unknown:
+        raise ValidationError({"votes": [_("Unexpected file: %(name)s.") % {"name": unknown[0]}]})
+    for name in (polis.COMMENTS, polis.VOTES):
+        if not files.get(name):
+            raise ValidationError({"comments" if name == polis.COMMENTS else "votes": [_("This file is missing.")]})
+    upload = PolisUpload.objects.create(
+        lab=lab, title=(title or "").strip()[:200], size=sum(len(b) for b in files.values()),
+        uploaded_by=actor if actor is not None and actor.pk else None, step=_("Waiting to start"),
+    )
+    upload.folder = f"design/uploads/{upload.pk}"
+    upload.save(update_fields=["folder"])
+    folder = _upload_folder(upload)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    audit.record(actor, "conversation.import_queued", upload, organisation=lab.organisation, channel=channel,
+                 details={"bytes": upload.size, "files": sorted(files)})
+    tasks.import_polis_upload.enqueue(upload_id=upload.pk)  # committed with the upload (database queue)
+    return upload
+
+
+def _set_progress(upload: PolisUpload, percent: int, step: str, **fields) -> None:
+    """Progress is written on its own (outside the import's transaction), so the status page sees it."""
+    upload.progress, upload.step = percent, step
+    for name, value in fields.items():
+        setattr(upload, name, value)
+    PolisUpload.objects.filter(pk=upload.pk).update(progress=percent, step=step[:200], **fields)
+
+
+def run_polis_upload(upload: PolisUpload, *, channel=Channel.IMPORT) -> PolisUpload:
+    """Import a stored upload (the background task): read and check the files, import them as one
+    conversation (nothing is kept of a broken export), analyse it, and report progress on the way.
+    The stored files are removed when it finishes, whether it worked or not."""
+    if upload.finished:
+        return upload
+    lab, actor = upload.lab, upload.uploaded_by
+    folder = _upload_folder(upload)
+    try:
+        _set_progress(upload, 5, _("Reading the files"), status=PolisUpload.Status.RUNNING)
+        files = {name: (folder / name).read_bytes() for name in UPLOAD_FILES if (folder / name).exists()}
+        _set_progress(upload, 10, _("Checking the files"))
+        export = read_uploaded_export(files)
+        _set_progress(upload, 30, _("Importing %(statements)s statements and %(votes)s votes") % {
+            "statements": len(export.comments), "votes": len(export.votes)})
+        conversation = import_polis(actor, lab, export, title=upload.title, source=upload.title,
+                                    channel=channel)
+        _set_progress(upload, 80, _("Analysing the votes"), conversation=conversation)
+        compute_analysis(conversation)
+        _set_progress(upload, 100, _("Imported"), status=PolisUpload.Status.DONE, finished_at=timezone.now())
+    except polis.PolisExportError as exc:
+        _set_progress(upload, upload.progress, _("Failed"), status=PolisUpload.Status.FAILED, error=str(exc),
+                      finished_at=timezone.now())
+    except (ValidationError, PermissionDenied) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else _(
+            "The person who uploaded it may no longer run this lab.")
+        _set_progress(upload, upload.progress, _("Failed"), status=PolisUpload.Status.FAILED, error=message,
+                      finished_at=timezone.now())
+    finally:
+        for path in folder.glob("*"):
+            path.unlink(missing_ok=True)
+        if folder.exists():
+            folder.rmdir()
+    return upload
 
 
 def build_polis_export(conversation: Conversation) -> polis.PolisExport:

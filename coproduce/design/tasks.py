@@ -8,6 +8,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 
+def site_url(path: str) -> str:
+    """An absolute link to a page of this site, for emails (`SITE_URL` + the path)."""
+    return f"{settings.SITE_URL.rstrip('/')}/{path.lstrip('/')}"
+
+
 @task()
 def recompute_analysis(*, conversation_id: int) -> dict:
     """Recompute and store a conversation's opinion analysis.
@@ -32,6 +37,19 @@ def recompute_analysis(*, conversation_id: int) -> dict:
 
 
 @task()
+def import_polis_upload(*, upload_id: int) -> dict:
+    """Import a large uploaded Polis export, reporting progress on its status page."""
+    from .models import PolisUpload
+    from .services import run_polis_upload
+
+    upload = PolisUpload.objects.select_related("lab__organisation", "uploaded_by").filter(pk=upload_id).first()
+    if upload is None:
+        return {"upload": upload_id, "missing": True}
+    upload = run_polis_upload(upload)
+    return {"upload": upload_id, "status": upload.status, "conversation": upload.conversation_id}
+
+
+@task()
 def compute_themes(*, lab_id: int) -> dict:
     """Group a lab's free-text feedback into themes (TF-IDF and k-means, see `analysis.themes`)."""
     from .models import Lab
@@ -45,7 +63,10 @@ def compute_themes(*, lab_id: int) -> dict:
 
 @task()
 def send_decision_notice(*, to: str, context: dict, language: str = "en") -> int:
-    """ "You said, we did": tell someone whose views a published decision rests on."""
+    """ "You said, we did": tell someone whose views a published decision rests on. Links are absolute,
+    on `settings.SITE_URL` (the context carries site paths, so a changed address applies to queued mail)."""
+    context = {**context, "decision_url": site_url(context.get("path", "")),
+               "trail_url": site_url(context.get("trail_path", ""))}
     with translation.override(language or settings.LANGUAGE_CODE):
         subject = _("You said, we did: %(decision)s") % context
         body = render_to_string("design/email/decision_published.txt", context)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/invitations/", views.invitations, name="invitations"),
     path("<slug:slug>/trail/", views.trail, name="trail"),
     path("<slug:slug>/import/", views.import_polis, name="import"),
+    path("<slug:slug>/import/<int:pk>/", views.upload_status, name="upload"),
     path("<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("<slug:slug>/feedback/give/", views.give_feedback, name="give_feedback"),
     path("<slug:slug>/themes/", views.themes, name="themes"),

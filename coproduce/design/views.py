@@ -20,7 +20,7 @@ from coproduce.core.models import STAFF_ROLES, Organisation, Person
 from coproduce.core.permissions import organisations_where, require
 from coproduce.core.views import apply_errors, page_of
 
-from . import opinion_map, services
+from . import demographics, opinion_map, services
 from .forms import (
     ConversationForm,
     DecisionForm,
@@ -47,12 +47,14 @@ from .models import (
     Decision,
     Insight,
     Lab,
+    PolisUpload,
     Statement,
     Theme,
     Vote,
     group_label,
 )
 from .polis_export import PolisExportError
+from .sessions import session_key
 
 
 def _lab(slug) -> Lab:
@@ -68,12 +70,6 @@ def _manage(request, lab) -> None:
     require(request.user, "design.manage_lab", lab)
 
 
-def _session_key(request, create: bool = False) -> str | None:
-    if request.user.is_authenticated:
-        return None
-    if create and not request.session.session_key:
-        request.session.save()
-    return request.session.session_key
 
 
 def _people_for(user):
@@ -256,7 +252,7 @@ def conversation(request, slug, pk):
     user = request.user
     taking_votes = conversation.is_open and lab.is_gathering
     can_take_part = taking_votes and user.has_perm("design.participate", conversation)
-    participant = services.find_participant(user, conversation, _session_key(request))
+    participant = services.find_participant(user, conversation, session_key(request))
     analysis = Analysis.objects.filter(conversation=conversation).first()
     statements = (Statement.objects.filter(conversation=conversation, status__in=conversation.visible_statuses())
                   .order_by("number"))
@@ -317,7 +313,7 @@ def vote(request, slug, pk):
         messages.error(request, _("Choose agree, disagree or pass."))
         return _back_to_conversation(request, conversation)
     try:
-        services.cast_vote(request.user, conversation, number, value, session_key=_session_key(request, create=True))
+        services.cast_vote(request.user, conversation, number, value, session_key=session_key(request, create=True))
     except ValidationError as exc:
         _service_error(request, exc)
     return _back_to_conversation(request, conversation)
@@ -333,7 +329,7 @@ def submit_statement(request, slug, pk):
     if form.is_valid():
         try:
             services.submit_statement(request.user, conversation, form.cleaned_data["text"],
-                                                  session_key=_session_key(request, create=True))
+                                      session_key=session_key(request, create=True))
         except ValidationError as exc:
             _service_error(request, exc)
         else:
@@ -358,7 +354,7 @@ def answer(request, slug, pk, question):
     question = get_object_or_404(conversation.questions, pk=question)
     try:
         services.answer_question(request.user, question, int(request.POST.get("choice", "-1")),
-                                 session_key=_session_key(request, create=True))
+                                 session_key=session_key(request, create=True))
     except (ValueError, ValidationError):
         messages.error(request, _("Choose one of the answers."))
     return _back_to_conversation(request, conversation)
@@ -489,10 +485,11 @@ def opinion_map_view(request, slug, pk):
     conversation = _conversation(slug, pk)
     require(request.user, "design.view_lab", conversation.lab)
     analysis = Analysis.objects.filter(conversation=conversation).first()
-    participant = services.find_participant(request.user, conversation, _session_key(request))
+    participant = services.find_participant(request.user, conversation, session_key(request))
     context = {"lab": conversation.lab, "conversation": conversation, "analysis": analysis}
     if analysis is not None:
         context["map"] = opinion_map.build(conversation, analysis, me=participant.number if participant else None)
+        context["demographics"] = demographics.breakdown(conversation, analysis)
     return render(request, "design/map.html", context)
 
 
@@ -513,8 +510,17 @@ def import_polis(request, slug):
     _manage(request, lab)
     form = PolisUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        files = form.files_by_name()
+        if sum(len(data) for data in files.values()) > services.BACKGROUND_IMPORT_BYTES:
+            try:
+                upload = services.queue_polis_upload(request.user, lab, files, title=form.cleaned_data["title"])
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                return redirect(upload)
+    if request.method == "POST" and form.is_valid():
         try:
-            export_data = services.read_uploaded_export(form.files_by_name())
+            export_data = services.read_uploaded_export(files)
             conversation = services.import_polis(request.user, lab, export_data, title=form.cleaned_data["title"],
                                                  channel="import")
         except PolisExportError as exc:
@@ -531,6 +537,17 @@ def import_polis(request, slug):
         "intro": _("Upload the CSV files of a Polis export. Statements keep their numbers, votes their times."),
         "back": (lab.get_absolute_url(), lab.title),
     })
+
+
+@login_required
+@require_GET
+def upload_status(request, slug, pk):
+    """How far the background import of a large upload has got (reload, or htmx polls while it runs)."""
+    lab = _lab(slug)
+    _manage(request, lab)
+    upload = get_object_or_404(PolisUpload.objects.select_related("conversation"), pk=pk, lab=lab)
+    template = "design/_upload_status.html" if request.htmx else "design/upload.html"
+    return render(request, template, {"lab": lab, "upload": upload})
 
 
 # --- feedback and themes -----------------------------------------------------------------------

@@ -18,6 +18,8 @@ MATRIX = [
     row("get", "/api/v1/design/conversations/{c}/statements", None, 200, 200, 200, 200, 200, 200, 200),
     row("get", "/api/v1/design/conversations/{c}/next", None, 200, 200, 200, 200, 200, 200, 200),
     row("get", "/api/v1/design/conversations/{c}/analysis", None, 200, 200, 200, 200, 200, 200, 200),
+    row("get", "/api/v1/design/conversations/{c}/demographics", None, 200, 200, 200, 200, 200, 200, 200),
+    row("get", "/api/v1/design/conversations/999999/demographics", None, 404, 404, 404, 404, 404, 404, 404),
     row("post", "/api/v1/design/conversations/{c}/votes", {"statement": 1, "vote": 1},
         401, 200, 200, 200, 200, 200, 200),
     row("post", "/api/v1/design/conversations/{members}/votes", {"statement": 0, "vote": -1},
@@ -49,7 +51,7 @@ def test_api_access(persona, method, url, body, expected, personas, api_as, ids)
     assert response.status_code == expected[persona], (persona, response.content[:300])
     if response.status_code >= 400:
         error = response.json()["error"]
-        assert error["code"] in {"unauthenticated", "forbidden"} and error["message"]
+        assert error["code"] in {"unauthenticated", "forbidden", "not_found"} and error["message"]
 
 
 def test_bad_votes_are_refused_and_change_nothing(personas, api_as, ids):

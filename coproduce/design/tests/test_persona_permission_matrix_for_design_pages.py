@@ -4,7 +4,7 @@ refused (403) and who is told a draft does not exist (404). Refusals are asserte
 import pytest
 
 from coproduce.design import services
-from coproduce.design.models import Vote
+from coproduce.design.models import PolisUpload, Vote
 
 PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
 
@@ -24,6 +24,8 @@ MATRIX = [
     row("/labs/{lab}/edit/", *STAFF),
     row("/labs/{lab}/invitations/", *STAFF),
     row("/labs/{lab}/import/", *STAFF),
+    row("/labs/{lab}/import/{upload}/", *STAFF),
+    row("/labs/{closed}/import/{upload}/", 302, 403, 403, 404, 403, 404, 404),  # another lab's upload
     row("/labs/{lab}/feedback/", *STAFF),
     row("/labs/{lab}/feedback/give/", 302, 200, 200, 200, 200, 200, 200),
     row("/labs/{lab}/themes/", *STAFF),
@@ -61,8 +63,10 @@ def things(lab, conversation, personas, world):
     published = services.create_decision(staff, closed, title="Done", insights=[old_insight])
     services.set_stage(staff, closed, "decide")
     services.publish_decision(staff, published)
+    upload = PolisUpload.objects.create(lab=lab, title="Big one", status=PolisUpload.Status.FAILED,
+                                        error="votes.csv line 2: no such comment")
     return {"lab": lab.slug, "c": conversation.pk, "theme": item.theme_id, "insight": insight.pk,
-            "draft": draft.pk, "closed": closed.slug, "published": published.pk}
+            "draft": draft.pk, "closed": closed.slug, "published": published.pk, "upload": upload.pk}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
