@@ -1,19 +1,24 @@
 """Co-assessment API (the directory and rating summaries). Open311 has its own endpoints at /open311/v2/."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from coproduce.api import PUBLIC
 from coproduce.core.audit import Channel
 from coproduce.core.permissions import require
 
-from . import services
-from .models import RatingMonth, RatingSummary, Service
+from . import services, survey_services
+from .models import RatingMonth, RatingSummary, Service, Survey
 from .queries import directory_services
+from .survey_results import rounded
 
 router = Router(tags=["assessment"])
 
@@ -123,3 +128,118 @@ def put_rating(request, slug: str, payload: RatingIn):
     service = get_object_or_404(Service.objects.select_related("organisation"), slug=slug)
     return services.rate_service(request.user, service, overall=payload.overall, dimensions=payload.dimensions,
                                  comment=payload.comment, channel=Channel.API)
+
+
+# --- surveys -----------------------------------------------------------------------------------
+
+
+class QuestionOut(Schema):
+    id: int
+    field: str
+    kind: str
+    text: str
+    help_text: str
+    required: bool
+    options: list[str]
+    scale: list[str]
+    min_value: Decimal | None
+    max_value: Decimal | None
+    unit: str
+
+
+class SurveyOut(Schema):
+    slug: str
+    title: str
+    description: str
+    organisation: str = Field(..., alias="organisation.slug")
+    status: str
+    is_anonymous: bool
+    area: str | None = Field(None, alias="area.slug")
+    results_published: bool
+    response_count: int
+
+
+class SurveyDetailOut(SurveyOut):
+    questions: list[QuestionOut]
+
+    @staticmethod
+    def resolve_questions(obj) -> list:
+        return list(obj.questions.all())
+
+
+class ResponseIn(Schema):
+    answers: dict[str, Any]
+    on_behalf_of: int | None = None
+    channel: str = Channel.API
+
+
+class ResponseOut(Schema):
+    id: int
+    survey: str
+    channel: str
+    submitted_at: datetime
+
+
+@router.get("/surveys", response=list[SurveyOut], auth=PUBLIC)
+@paginate(LimitOffsetPagination)
+def list_surveys(request, status: str | None = None):
+    """Open surveys, and closed ones whose results are published."""
+    qs = Survey.objects.filter(Q(status=Survey.Status.OPEN) | Q(status=Survey.Status.CLOSED, results_published=True))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("organisation", "area").order_by("-created_at", "-id")
+
+
+@router.get("/surveys/{slug}", response=SurveyDetailOut, auth=PUBLIC)
+def get_survey(request, slug: str):
+    survey = get_object_or_404(Survey.objects.select_related("organisation", "area"), slug=slug)
+    require(request.user, "assessment.view_survey", survey)
+    return survey
+
+
+@router.post("/surveys/{slug}/responses", response={201: ResponseOut}, auth=PUBLIC)
+def submit_survey_response(request, slug: str, payload: ResponseIn):
+    """Answer a survey (answers keyed by question field, e.g. `q12`). Staff entering a paper response
+    give `channel: "paper"` and, for identified surveys, `on_behalf_of` (a person id)."""
+    from coproduce.core.models import Person
+
+    survey = get_object_or_404(Survey.objects.select_related("organisation", "area"), slug=slug)
+    person = get_object_or_404(Person, pk=payload.on_behalf_of) if payload.on_behalf_of else None
+    try:
+        response = survey_services.submit_response(request.user, survey, payload.answers, on_behalf_of=person,
+                                                   channel=payload.channel, ip=request.META.get("REMOTE_ADDR"))
+    except services.RateLimited as exc:
+        raise HttpError(429, str(exc)) from None
+    return 201, {"id": response.pk, "survey": survey.slug, "channel": response.channel,
+                 "submitted_at": response.submitted_at}
+
+
+def _jsonable(value):
+    if isinstance(value, Fraction):
+        return str(rounded(value, 1))
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@router.get("/surveys/{slug}/results", auth=PUBLIC)
+def survey_results_json(request, slug: str, group: int | None = None):
+    """Per-question results (averages as decimal strings rounded to one place). Free-text answers
+    only for the survey's team."""
+    survey = get_object_or_404(Survey.objects.select_related("organisation"), slug=slug)
+    require(request.user, "assessment.view_survey_results", survey)
+    show_texts = request.user.has_perm("assessment.view_survey_texts", survey)
+    questions = []
+    for result in survey_services.results(survey, group):
+        body = {k: v for k, v in result.items() if k != "question"}
+        if "texts" in body and not show_texts:
+            body["texts"] = []
+        questions.append({"id": result["question"]["id"], "field": result["question"]["field"],
+                          "kind": result["question"]["kind"], "text": result["question"]["text"],
+                          **_jsonable(body)})
+    return {"survey": survey.slug, "status": survey.status, "responses": survey.response_count,
+            "questions": questions}

@@ -18,3 +18,9 @@ class AssessmentConfig(AppConfig):
         from . import metrics
 
         metrics.register_metrics()
+
+        from coproduce.outcomes import services as outcome_services
+
+        from .survey_services import question_result_for_period
+
+        outcome_services.set_survey_result_provider(question_result_for_period)

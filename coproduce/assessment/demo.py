@@ -134,3 +134,125 @@ def load(town) -> None:
         for j, rating in enumerate(Rating.objects.filter(service=service).order_by("id")):
             Rating.objects.filter(pk=rating.pk).update(rated_at=now - timedelta(days=30 * (5 - j // 3)))
         services.rebuild_rating_summary(admin, service, channel=Channel.SYSTEM)
+    _load_surveys(town, made)
+    _load_inspections(town, made)
+
+
+def _load_surveys(town, made) -> None:
+    """A council survey (anonymous, with an allocation question grouped by who answered; closed, results
+    published) and a citizen-led one by the Fernside residents (identified, for people in Fernside)."""
+    from . import survey_services as surveys
+    from .models import Survey
+
+    admin = town.admin
+    care = town.organisations["Adult Social Care"]
+    survey = surveys.create_survey(
+        admin, care, title="How should we spend this year's budget increase?", is_anonymous=True,
+        description="Adult Social Care has 4% more to spend next year. Tell us where it should go.",
+        channel=Channel.SYSTEM)
+    role = surveys.add_question(admin, survey, kind="single", text="I am a", options=[
+        "Member of staff", "Person who uses the service", "Carer or family member"], channel=Channel.SYSTEM)
+    spend = surveys.add_question(admin, survey, kind="allocation", text="Spread 100 points across these",
+                                 options=["More care staff", "Shorter waiting times", "Day centres",
+                                          "Training"], channel=Channel.SYSTEM)
+    trust = surveys.add_question(admin, survey, kind="likert", text="I trust the council to spend it well",
+                                 channel=Channel.SYSTEM)
+    order = surveys.add_question(admin, survey, kind="ranking", text="Put these in order of importance",
+                         options=["Being listened to", "Reliable visit times", "Same carer each time"],
+                         channel=Channel.SYSTEM)
+    grid = surveys.add_question(admin, survey, kind="matrix", text="How satisfied are you with",
+                         options=["Home care", "Day centres", "The contact centre"],
+                         scale=["Very unhappy", "Unhappy", "Neutral", "Happy", "Very happy"], channel=Channel.SYSTEM)
+    hours = surveys.add_question(admin, survey, kind="number", text="How many hours of care a week do you use or give?",
+                         required=False, min_value=0, max_value=168, channel=Channel.SYSTEM)
+    used = surveys.add_question(admin, survey, kind="multiple", text="Which services have you used this year?",
+                         options=["Home care", "Day centre", "Respite", "Meals"], required=False,
+                         channel=Channel.SYSTEM)
+    ideas = surveys.add_question(admin, survey, kind="text", text="Anything else we should know?",
+                                 required=False, channel=Channel.SYSTEM)
+    surveys.update_survey(admin, survey, group_question=role, channel=Channel.SYSTEM)
+    surveys.set_survey_status(admin, survey, Survey.Status.OPEN, channel=Channel.SYSTEM)
+    allocations = [[40, 30, 10, 20], [20, 50, 20, 10], [10, 60, 30, 0], [30, 30, 30, 10], [25, 25, 25, 25],
+                   [50, 20, 10, 20], [0, 70, 30, 0], [35, 35, 20, 10], [20, 40, 40, 0]]
+    comments = ["Carers need a break more than anything.", "The phone line takes far too long to answer.",
+                "Please keep the day centre in Millbrook open.", "", "Visits at the same time every day, please."]
+    for i, points in enumerate(allocations):
+        surveys.submit_response(admin, survey, {
+            role.field: i % 3, spend.field: points, trust.field: 1 + (i * 2) % 5,
+            order.field: [(i + k) % 3 for k in range(3)], grid.field: [1 + (i + r) % 5 for r in range(3)],
+            hours.field: str(5 + 3 * i), used.field: [i % 4],
+            ideas.field: comments[i % len(comments)]}, channel=Channel.PAPER if i % 3 == 0 else Channel.SYSTEM)
+    surveys.set_survey_status(admin, survey, Survey.Status.CLOSED, channel=Channel.SYSTEM)
+    surveys.publish_results(admin, survey, channel=Channel.SYSTEM)
+
+    fernside = town.organisations["Fernside Residents' Association"]
+    organiser = town.people["other_org"].user
+    local = surveys.create_survey(
+        organiser, fernside, title="Safer streets in Fernside", area=fernside.area, channel=Channel.SYSTEM,
+        description="A residents' survey about speeding and street lighting, run by the residents' association.")
+    speeding = surveys.add_question(organiser, local, kind="likert", text="Speeding is a problem on my street",
+                                    channel=Channel.SYSTEM)
+    where = surveys.add_question(organiser, local, kind="text", text="Which streets worry you most?",
+                                 required=False, channel=Channel.SYSTEM)
+    surveys.set_survey_status(organiser, local, Survey.Status.OPEN, channel=Channel.SYSTEM)
+    residents = [p for p in town.citizens if p.user_id and p.home_area_id and
+                 p.home_area.path.startswith(fernside.area.path)][:4] if fernside.area else []
+    for i, person in enumerate(residents):
+        surveys.submit_response(person.user, local, {speeding.field: 3 + i % 3,
+                                                     where.field: ["Ferry Lane", "Mill Road near the school",
+                                                                   "", "Quay Street"][i % 4]},
+                                channel=Channel.SYSTEM)
+
+
+def _load_inspections(town, made) -> None:
+    """Tenant and citizen inspectors of the council (trained), a published inspection of the libraries
+    with actions (one overdue, one done), and a peer review of adult social care by experts by
+    experience, scheduled."""
+    from coproduce.core import services as core_services
+    from coproduce.core.models import Role
+
+    from . import inspection_services as inspections
+
+    admin = town.admin
+    council = town.council
+    today = timezone.localdate()
+    inspectors = [p for p in town.citizens if p.user_id][5:9]
+    for i, person in enumerate(inspectors):
+        core_services.add_membership(admin, person, council, Role.INSPECTOR, channel=Channel.SYSTEM)
+        inspections.record_training(
+            admin, council, person, course="Citizen inspector training (two days)" if i < 2 else
+            "Experts by experience: peer review", trained_by="Riverton Healthwatch",
+            trained_on=today - timedelta(days=200 + 30 * i), expires_on=today + timedelta(days=530),
+            channel=Channel.SYSTEM)
+    access = inspections.create_template(
+        admin, council, title="Is the library welcoming and accessible?", channel=Channel.SYSTEM, items=[
+            ("Step-free entrance", "Ramp, automatic door, door width"),
+            ("Staff greet visitors and offer help", "Watch for ten minutes at the desk"),
+            ("Signs are clear and in community languages", "Photos of the signs"),
+            ("Accessible toilet available and clean", "Check the alarm cord is free"),
+        ])
+    review = inspections.create_template(
+        admin, council, title="Peer review: care at home", kind="peer_review", channel=Channel.SYSTEM,
+        scale=["Not at all", "Partly", "Mostly", "Fully"], items=[
+            ("People are listened to when their care is planned", "Talk to three people who use the service"),
+            ("Carers arrive when they said they would", "Visit logs for the last month"),
+        ])
+    visit = inspections.schedule_visit(admin, access, made["Riverton Libraries"],
+                                       visit_on=today - timedelta(days=45), team=inspectors[:2],
+                                       channel=Channel.SYSTEM)
+    notes = ["The ramp is steep but usable; the automatic door works.", "Two of three visitors were greeted.",
+             "Signs only in English.", "Clean; the alarm cord was tied up."]
+    for item, rating, note in zip(access.items.all(), [3, 3, 2, 2], notes, strict=True):
+        inspections.record_finding(admin, visit, item, rating=rating, notes=note, channel=Channel.SYSTEM)
+    inspections.publish_report(admin, visit, channel=Channel.SYSTEM, summary=(
+        "A friendly library that most visitors can use; signs and the accessible toilet need attention."))
+    signs = inspections.add_action(admin, visit, description="Add signs in Polish, Urdu and Romanian.",
+                                   due_on=today - timedelta(days=5), channel=Channel.SYSTEM)
+    cord = inspections.add_action(admin, visit, description="Untie the alarm cord and check it weekly.",
+                                  due_on=today - timedelta(days=30), channel=Channel.SYSTEM)
+    inspections.complete_action(admin, cord, note="Cord untied; added to the weekly checklist.",
+                                channel=Channel.SYSTEM)
+    inspections.close_action(admin, cord, channel=Channel.SYSTEM)
+    del signs
+    inspections.schedule_visit(admin, review, made["Adult Social Care"], visit_on=today + timedelta(days=14),
+                               team=inspectors[2:4], channel=Channel.SYSTEM)

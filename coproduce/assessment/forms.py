@@ -256,3 +256,218 @@ class ModerateForm(forms.Form):
                                                                ("keep", _("Keep it visible"))])
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
+
+
+# --- surveys -----------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class SurveyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    is_anonymous = forms.BooleanField(
+        label=_("Anonymous: keep no link to who answered (anyone may answer, without logging in)"), required=False)
+    area = forms.ModelChoiceField(label=_("Only for people living in"), queryset=Area.objects.all(), required=False,
+                                  empty_label=_("Anyone"))
+    group_question = forms.ChoiceField(label=_("Group allocation results by the answer to"), required=False)
+
+    def __init__(self, *args, survey=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if survey is None:
+            del self.fields["group_question"]
+        else:
+            self.fields["group_question"].choices = [("", _("No grouping"))] + [
+                (str(q.pk), q.text) for q in survey.questions.all() if q.kind == "single"]
+            if survey.status != "draft":
+                del self.fields["is_anonymous"]
+                del self.fields["area"]
+
+    def changes(self, survey) -> dict:
+        data = dict(self.cleaned_data)
+        if "group_question" in data:
+            pk = data.pop("group_question")
+            data["group_question"] = survey.questions.filter(pk=pk).first() if pk else None
+        return data
+
+
+class QuestionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of question"), choices=[])
+    text = forms.CharField(label=_("Question"), max_length=500)
+    help_text = forms.CharField(label=_("Help text"), max_length=500, required=False)
+    required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
+    options = forms.CharField(
+        label=_("Options (or matrix rows), one per line"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For single and multiple choice, ranking and allocation questions; the rows of a matrix."))
+    scale = forms.CharField(
+        label=_("Scale, one point per line, lowest first"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("For Likert and matrix questions; empty: Strongly disagree … Strongly agree."))
+    min_value = forms.DecimalField(label=_("Smallest number allowed"), required=False)
+    max_value = forms.DecimalField(label=_("Largest number allowed"), required=False)
+    unit = forms.ChoiceField(label=_("Allocation in"), choices=[], required=False)
+    headline = forms.CharField(
+        label=_("Headline answers for outcome indicators"), required=False,
+        help_text=_("Option numbers or scale points (from 1), separated by commas, e.g. 4, 5."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import SurveyQuestion
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = SurveyQuestion.Kind.choices
+        self.fields["unit"].choices = SurveyQuestion.Unit.choices
+
+    @classmethod
+    def initial_for(cls, question) -> dict:
+        shift = 0 if question.kind == "likert" else 1
+        return {"kind": question.kind, "text": question.text, "help_text": question.help_text,
+                "required": question.required, "options": "\n".join(question.options),
+                "scale": "\n".join(question.scale), "min_value": question.min_value,
+                "max_value": question.max_value, "unit": question.unit,
+                "headline": ", ".join(str(v + shift) for v in question.headline)}
+
+    def question_fields(self) -> dict:
+        data = self.cleaned_data
+        shift = 0 if data["kind"] == "likert" else 1
+        headline = []
+        for part in (data["headline"] or "").replace(";", ",").split(","):
+            part = part.strip()
+            if part:
+                headline.append(int(part) - shift if part.isdigit() else part)
+        return {"kind": data["kind"], "text": data["text"], "help_text": data["help_text"],
+                "required": data["required"], "options": _lines(data["options"]), "scale": _lines(data["scale"]),
+                "min_value": data["min_value"], "max_value": data["max_value"], "unit": data["unit"] or "points",
+                "headline": headline}
+
+
+def answers_from_post(questions, post) -> dict:
+    """The raw answers of a submitted survey form, keyed by question field (`q<id>`); the service
+    validates them. Ranking inputs give a rank per option; they become the options in ranked order."""
+    answers = {}
+    for q in questions:
+        name = q.field
+        if q.kind == "multiple":
+            answers[name] = post.getlist(name)
+        elif q.kind in ("matrix", "allocation"):
+            answers[name] = [post.get(f"{name}_{i}", "") for i in range(len(q.options))]
+        elif q.kind == "ranking":
+            ranks = [post.get(f"{name}_{i}", "").strip() for i in range(len(q.options))]
+            if not any(ranks):
+                answers[name] = None
+                continue
+            order = [None] * len(q.options)
+            for i, rank in enumerate(ranks):
+                if rank.isdigit() and 1 <= int(rank) <= len(order) and order[int(rank) - 1] is None:
+                    order[int(rank) - 1] = i
+            answers[name] = order
+        else:
+            answers[name] = post.get(name, "")
+    return answers
+
+
+class PaperResponseForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Whose response is this?"), queryset=Person.objects.none(),
+                                    required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class SendToDesignForm(forms.Form):
+    lab = forms.ChoiceField(label=_("Design lab"))
+    conversation = forms.ChoiceField(label=_("Also as seed statements in the conversation"), required=False)
+
+    def __init__(self, *args, labs=(), conversations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lab"].choices = [(str(lab.pk), lab.title) for lab in labs]
+        self.fields["conversation"].choices = [("", _("No conversation"))] + [
+            (str(c.pk), f"{c.lab.title}: {c.title}") for c in conversations]
+
+
+# --- citizen inspections -----------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class TrainingForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Inspector"), queryset=Person.objects.none())
+    course = forms.CharField(label=_("Course"), max_length=200)
+    trained_by = forms.CharField(label=_("Trained by"), max_length=160)
+    trained_on = forms.DateField(label=_("Trained on"), widget=DateInput)
+    expires_on = forms.DateField(label=_("Valid until"), required=False, widget=DateInput)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=[])
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    scale = forms.CharField(label=_("Rating scale, one point per line, lowest first"), required=False,
+                            widget=forms.Textarea(attrs={"rows": 4}),
+                            help_text=_("Empty: Poor, Needs improvement, Good, Excellent."))
+    items = forms.CharField(
+        label=_("What to check, one item per line"), widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Add the evidence to look for after a bar: “Is the entrance step-free? | ramp, door width”."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import VisitKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = VisitKind.choices
+
+    def template_fields(self) -> dict:
+        data = self.cleaned_data
+        items = []
+        for line in _lines(data["items"]):
+            text, _bar, evidence = line.partition("|")
+            items.append((text.strip(), evidence.strip()))
+        return {"title": data["title"], "kind": data["kind"], "description": data["description"],
+                "scale": _lines(data["scale"]) or None, "items": items}
+
+
+class VisitForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("Checklist"), queryset=None)
+    service = forms.ModelChoiceField(label=_("Service visited"), queryset=Service.objects.exclude(
+        status=Service.Status.DEFUNCT).order_by("name"))
+    visit_on = forms.DateField(label=_("Visit date"), widget=DateInput)
+    team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=Person.objects.none(),
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, templates=None, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates
+        self.fields["team"].queryset = people if people is not None else Person.objects.none()
+
+
+class FindingForm(forms.Form):
+    rating = forms.TypedChoiceField(label=_("Rating"), choices=[], required=False, coerce=int, empty_value=None)
+    notes = forms.CharField(label=_("Evidence and notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    photo = forms.FileField(label=_("Add a photo (JPEG, PNG or WebP)"), required=False)
+    caption = forms.CharField(label=_("Caption of the photo"), required=False, max_length=200)
+
+    def __init__(self, *args, scale=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rating"].choices = [("", _("Not rated yet"))] + [
+            (i, f"{i} – {label}") for i, label in enumerate(scale, start=1)]
+
+
+class ActionForm(forms.Form):
+    description = forms.CharField(label=_("What should be done"), widget=forms.Textarea(attrs={"rows": 3}))
+    due_on = forms.DateField(label=_("Deadline"), widget=DateInput)
+    finding = forms.ChoiceField(label=_("About the finding"), required=False)
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].choices = [("", _("The visit as a whole"))] + [
+            (str(f.pk), f.item.text) for f in findings]
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.outcomes.metrics import moment, organisation_ids, register
 
-from .models import Complaint
+from .models import Complaint, InspectionAction, SurveyResponse
 
 # Without an "expected by" date, a complaint counts as resolved in time within this many days.
 DEFAULT_DAYS_TO_RESOLVE = 28
@@ -31,8 +31,34 @@ def complaints_resolved_in_time(organisation, start: date, end: date) -> Decimal
     return (Decimal(100) * in_time / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def inspection_actions_closed(organisation, start: date, end: date) -> Decimal:
+    """Of the inspection actions whose deadline fell in the period, the percentage done by the
+    deadline (marked done by the service on or before the day, and not reopened since). 0 when none."""
+    due = InspectionAction.objects.filter(
+        service__organisation_id__in=organisation_ids(organisation), due_on__gte=start, due_on__lt=end)
+    total = due.count()
+    if total == 0:
+        return Decimal(0)
+    in_time = due.filter(status__in=[InspectionAction.Status.DONE, InspectionAction.Status.CLOSED],
+                         done_at__isnull=False, done_at__date__lte=F("due_on")).count()
+    return (Decimal(100) * in_time / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def survey_responses(organisation, start: date, end: date) -> int:
+    """Responses (online and paper) to the organisation's surveys in the period."""
+    return SurveyResponse.objects.filter(
+        survey__organisation_id__in=organisation_ids(organisation),
+        submitted_at__gte=moment(start), submitted_at__lt=moment(end)).count()
+
+
 def register_metrics() -> None:
     register("assessment.complaints_resolved_in_time", _("Complaints resolved in time"),
              complaints_resolved_in_time, kind="percent", unit="%",
              description=_("Share of complaints and reports received in the period that were resolved by "
                            "their expected date (or within 28 days)."))
+    register("assessment.inspection_actions_closed", _("Inspection actions done by their deadline"),
+             inspection_actions_closed, kind="percent", unit="%",
+             description=_("Share of the inspection actions due in the period that the service completed by "
+                           "their deadline."))
+    register("assessment.survey_responses", _("Survey responses"), survey_responses, kind="count",
+             unit=_("responses"), description=_("Responses to the organisation's surveys, online and on paper."))

@@ -501,3 +501,325 @@ class RatingReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating_id}: {self.outcome}"
+
+
+# --- surveys -----------------------------------------------------------------------------------
+
+
+class Survey(models.Model):
+    """A survey run by an organisation's staff, or by a community group (citizen-led).
+
+    Draft → open → closed. Questions change only while the survey is a draft. Anonymous surveys keep
+    no link to the person who answered; identified ones keep one response per person."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="surveys",
+                                     verbose_name=_("run by"))
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    description = models.TextField(_("introduction"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    is_anonymous = models.BooleanField(
+        _("anonymous"), default=False,
+        help_text=_("Anonymous surveys keep no link to who answered; anyone may answer, without logging in."))
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, null=True, blank=True, related_name="surveys", verbose_name=_("area"),
+        help_text=_("Only people living in this area may answer an identified survey."))
+    group_question = models.ForeignKey(
+        "SurveyQuestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("group results by the answer to"))
+    results_published = models.BooleanField(_("results published"), default=False)
+    response_count = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
+        indexes = [models.Index(fields=["status", "-created_at"], name="survey_status_date")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:survey", args=[self.slug])
+
+    @property
+    def is_citizen_led(self) -> bool:
+        return self.organisation.kind in (Organisation.Kind.COMMUNITY_GROUP, Organisation.Kind.VOLUNTARY)
+
+
+class SurveyQuestion(models.Model):
+    """One question. `options` are the choices (single/multiple choice, ranking, allocation) or the rows
+    (matrix); `scale` the labels of a Likert scale or of a matrix's shared scale (answers 1..n)."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        LIKERT = "likert", _("Likert scale")
+        NUMBER = "number", _("Number")
+        TEXT = "text", _("Free text")
+        RANKING = "ranking", _("Ranking")
+        MATRIX = "matrix", _("Matrix (rows × a shared scale)")
+        ALLOCATION = "allocation", _("Allocation (spread 100 across options)")
+
+    class Unit(models.TextChoices):
+        POINTS = "points", _("points")
+        PERCENT = "percent", _("per cent")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    text = models.CharField(_("question"), max_length=500)
+    help_text = models.CharField(_("help text"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    scale = models.JSONField(_("scale"), default=list, blank=True)
+    min_value = models.DecimalField(_("smallest allowed"), max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("largest allowed"), max_digits=14, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.POINTS)
+    # Which options (indices) or scale points (1..n) count as the headline result fed to outcome
+    # indicators (e.g. "often" and "always"). Empty: the first option, or the top two scale points.
+    headline = models.JSONField(_("headline answers"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def field(self) -> str:
+        return f"q{self.pk}"
+
+    @property
+    def range_text(self) -> str:
+        from .survey_services import plain
+
+        low = plain(self.min_value) if self.min_value is not None else ""
+        high = plain(self.max_value) if self.max_value is not None else ""
+        return f"{low}–{high}" if low or high else ""
+
+
+class SurveyResponse(models.Model):
+    """One person's (or one anonymous) response. Paper responses are entered by staff."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="assessment_survey_responses")
+    channel = models.CharField(max_length=20, default="web")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "person"], condition=models.Q(person__isnull=False),
+                                               name="one_survey_response_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} #{self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    """The answer to one question (JSON: an option index, a list, a number as text, or text)."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField()
+    sent_to_design_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="one_answer_per_question")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.question_id}"
+
+
+# --- citizen inspections and peer review ------------------------------------------------------
+
+
+class VisitKind(models.TextChoices):
+    INSPECTION = "inspection", _("Citizen inspection")
+    PEER_REVIEW = "peer_review", _("Peer review by experts by experience")
+
+
+class InspectorTraining(models.Model):
+    """A training record of a citizen inspector (who holds the core `inspector` role) with an
+    organisation that runs inspections."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="inspector_trainings")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="inspector_trainings")
+    course = models.CharField(_("course"), max_length=200)
+    trained_by = models.CharField(_("trained by"), max_length=160)
+    trained_on = models.DateField(_("trained on"))
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-trained_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.course}"
+
+    def valid_on(self, day) -> bool:
+        return self.trained_on <= day and (self.expires_on is None or day <= self.expires_on)
+
+
+class InspectionTemplate(models.Model):
+    """A checklist: items rated on the template's scale, with notes on the evidence to look for."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="inspection_templates")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=VisitKind.choices, default=VisitKind.INSPECTION)
+    description = models.TextField(_("description"), blank=True)
+    scale = models.JSONField(_("rating scale"), default=list)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TemplateItem(models.Model):
+    template = models.ForeignKey(InspectionTemplate, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(_("what to check"), max_length=300)
+    evidence = models.TextField(_("evidence to look for"), blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Visit(models.Model):
+    """A visit by a team of inspectors (or peers) to a service on a date, its findings and report."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Report published")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    template = models.ForeignKey(InspectionTemplate, on_delete=models.PROTECT, related_name="visits")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="inspection_visits",
+                                     verbose_name=_("run by"))
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="visits")
+    kind = models.CharField(_("kind"), max_length=12, choices=VisitKind.choices, default=VisitKind.INSPECTION)
+    visit_on = models.DateField(_("visit date"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    team = models.ManyToManyField(Person, related_name="inspection_visits", verbose_name=_("team"))
+    summary = models.TextField(_("report summary"), blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-visit_on", "-id"]
+        indexes = [models.Index(fields=["status", "-visit_on"], name="visit_status_date")]
+
+    def __str__(self) -> str:
+        return f"{self.service} – {self.visit_on}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:visit", args=[self.pk])
+
+
+class Finding(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="findings")
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    notes = models.TextField(_("evidence and notes"), blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item__position", "item_id"]
+        constraints = [models.UniqueConstraint(fields=["visit", "item"], name="one_finding_per_item")]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}/{self.item_id}: {self.rating}"
+
+
+class FindingPhoto(models.Model):
+    """A photo taken as evidence: stored under MEDIA_ROOT (outside the web root), served only through a
+    permission-checked view."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="inspections/", max_length=255)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
+
+
+class InspectionAction(models.Model):
+    """Something the inspected service agrees to do by a deadline. The service marks it done; the
+    inspection team closes it (or reopens it)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done (awaiting the team)")
+        CLOSED = "closed", _("Closed by the team")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="actions")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="inspection_actions")
+    finding = models.ForeignKey(Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    description = models.TextField(_("what should be done"))
+    due_on = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_chased_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="inspection_action_due")]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    def is_overdue(self, today) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < today
+
+
+class ActionChase(models.Model):
+    """A reminder sent to the service's staff about an overdue action (at most one per action per day)."""
+
+    action = models.ForeignKey(InspectionAction, on_delete=models.CASCADE, related_name="chases")
+    chased_on = models.DateField()
+    recipients = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-chased_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["action", "chased_on"], name="one_chase_per_action_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.action_id} {self.chased_on}"

@@ -10,7 +10,7 @@ import rules
 from coproduce.core.models import Role
 from coproduce.core.permissions import is_platform_admin, person_of, roles_in, works_for
 
-from .models import Complaint, Rating, Service
+from .models import Complaint, Finding, FindingPhoto, InspectionAction, Rating, Service, Survey, Visit
 
 
 def _service_of(obj) -> Service | None:
@@ -94,3 +94,127 @@ rules.add_perm("assessment.view_rating", is_visible_rating | is_rater | moderate
 rules.add_perm("assessment.reply_rating", works_for_service | is_platform_admin)
 rules.add_perm("assessment.report_rating", rules.is_authenticated & has_person & ~is_rater)
 rules.add_perm("assessment.moderate_rating", moderates_service | is_platform_admin)
+
+
+# --- surveys -----------------------------------------------------------------------------------
+# Owners: the working staff of the organisation that runs the survey (for a community group, its
+# members holding a working role). Plain members answer; they do not build.
+
+
+@rules.predicate
+def owns_survey(user, survey) -> bool:
+    return isinstance(survey, Survey) and works_for(user, survey.organisation)
+
+
+@rules.predicate
+def survey_is_live(user, survey) -> bool:
+    return isinstance(survey, Survey) and survey.status != Survey.Status.DRAFT
+
+
+@rules.predicate
+def survey_is_open(user, survey) -> bool:
+    return isinstance(survey, Survey) and survey.status == Survey.Status.OPEN
+
+
+@rules.predicate
+def survey_is_anonymous(user, survey) -> bool:
+    return isinstance(survey, Survey) and survey.is_anonymous
+
+
+@rules.predicate
+def lives_in_survey_area(user, survey) -> bool:
+    """Identified surveys targeted at an area take answers from the people living in it."""
+    if not isinstance(survey, Survey):
+        return False
+    if survey.area_id is None:
+        return True
+    me = person_of(user)
+    return me is not None and me.home_area is not None and me.home_area.path.startswith(survey.area.path)
+
+
+@rules.predicate
+def survey_results_public(user, survey) -> bool:
+    return isinstance(survey, Survey) and survey.status == Survey.Status.CLOSED and survey.results_published
+
+
+rules.add_perm("assessment.add_survey", works_for | is_platform_admin)  # obj: the organisation
+rules.add_perm("assessment.view_survey", survey_is_live | owns_survey | is_platform_admin)
+rules.add_perm("assessment.change_survey", owns_survey | is_platform_admin)
+rules.add_perm("assessment.answer_survey", survey_is_open & (
+    survey_is_anonymous | (rules.is_authenticated & has_person & lives_in_survey_area)))
+rules.add_perm("assessment.enter_paper_response", owns_survey | is_platform_admin)
+rules.add_perm("assessment.view_survey_results", owns_survey | is_platform_admin | survey_results_public)
+rules.add_perm("assessment.view_survey_identities", owns_survey | is_platform_admin)
+rules.add_perm("assessment.view_survey_texts", owns_survey | is_platform_admin)
+
+
+# --- citizen inspections and peer review --------------------------------------------------------
+# The organisation running inspections (its staff) sets up templates, trains inspectors and schedules
+# visits. The team records findings and publishes the report. The inspected service's staff see the
+# published report and work on their actions. The public sees published reports only.
+
+
+def _visit_of(obj) -> Visit | None:
+    if isinstance(obj, Visit):
+        return obj
+    if isinstance(obj, Finding):
+        return obj.visit
+    if isinstance(obj, FindingPhoto):
+        return obj.finding.visit
+    if isinstance(obj, InspectionAction):
+        return obj.visit
+    return None
+
+
+@rules.predicate
+def runs_inspections(user, obj) -> bool:
+    visit = _visit_of(obj)
+    organisation = visit.organisation if visit is not None else getattr(obj, "organisation", None)
+    return organisation is not None and works_for(user, organisation)
+
+
+@rules.predicate
+def on_visit_team(user, obj) -> bool:
+    visit = _visit_of(obj)
+    me = person_of(user)
+    if visit is None or me is None:
+        return False
+    cache = getattr(user, "_coproduce_visit_teams", None)
+    if cache is None:
+        cache = user._coproduce_visit_teams = {}
+    if visit.pk not in cache:
+        cache[visit.pk] = visit.team.filter(pk=me.pk).exists()
+    return cache[visit.pk]
+
+
+@rules.predicate
+def visit_published(user, obj) -> bool:
+    visit = _visit_of(obj)
+    return visit is not None and visit.status == Visit.Status.PUBLISHED
+
+
+@rules.predicate
+def visit_in_draft(user, obj) -> bool:
+    visit = _visit_of(obj)
+    return visit is not None and visit.status == Visit.Status.SCHEDULED
+
+
+@rules.predicate
+def works_for_inspected_service(user, obj) -> bool:
+    visit = _visit_of(obj)
+    return visit is not None and works_for(user, visit.service.organisation)
+
+
+rules.add_perm("assessment.manage_inspections", works_for | is_platform_admin)  # obj: the organisation
+rules.add_perm("assessment.view_visit", visit_published | on_visit_team | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.view_visit_draft", on_visit_team | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.record_findings", visit_in_draft & (on_visit_team | runs_inspections | is_platform_admin))
+rules.add_perm("assessment.publish_report", visit_in_draft & (on_visit_team | runs_inspections | is_platform_admin))
+rules.add_perm("assessment.manage_visit", runs_inspections | is_platform_admin)
+rules.add_perm("assessment.add_action", on_visit_team | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.view_action", (visit_published & works_for_inspected_service) | on_visit_team
+               | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.complete_action", visit_published & (works_for_inspected_service | is_platform_admin))
+rules.add_perm("assessment.close_action", on_visit_team | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.view_photo", visit_published | on_visit_team | runs_inspections | is_platform_admin)
+rules.add_perm("assessment.view_service_actions", works_for_service | is_platform_admin)

@@ -2,10 +2,21 @@
 
 Erasure removes the contact details from complaints (which stay, anonymous, so response-time figures
 stay right), unlinks help offers, and unlinks ratings: the ratings keep counting in the summaries but
-their comments are removed.
+their comments are removed. Identified survey responses are unlinked and their free-text answers
+blanked (the other answers keep counting in the results). Inspectors' training records are deleted and
+they leave their visit teams (findings and reports stay, as the team's work).
 """
 
-from .models import Complaint, HelpOffer, Rating, RatingReport
+from .models import (
+    Complaint,
+    HelpOffer,
+    InspectorTraining,
+    Rating,
+    RatingReport,
+    SurveyAnswer,
+    SurveyResponse,
+    Visit,
+)
 
 
 def export(person) -> dict:
@@ -26,6 +37,21 @@ def export(person) -> dict:
              "rated": r.rated_at.isoformat()}
             for r in Rating.objects.filter(person=person).select_related("service").order_by("pk")
         ],
+        "survey_responses": [
+            {"survey": r.survey.title, "channel": r.channel, "submitted": r.submitted_at.isoformat(),
+             "answers": {a.question.text: a.value for a in r.answers.all()}}
+            for r in SurveyResponse.objects.filter(person=person).select_related("survey")
+            .prefetch_related("answers__question").order_by("pk")
+        ],
+        "inspector_training": [
+            {"organisation": t.organisation.name, "course": t.course, "trained_by": t.trained_by,
+             "trained_on": t.trained_on.isoformat(), "expires_on": t.expires_on.isoformat() if t.expires_on else None}
+            for t in InspectorTraining.objects.filter(person=person).select_related("organisation").order_by("pk")
+        ],
+        "inspection_visits": [
+            {"service": v.service.name, "visit_on": v.visit_on.isoformat(), "kind": v.kind, "status": v.status}
+            for v in Visit.objects.filter(team=person).select_related("service").order_by("pk")
+        ],
         "reports_of_ratings": [
             {"rating": r.rating_id, "reason": r.reason, "reported": r.created_at.isoformat()}
             for r in RatingReport.objects.filter(reporter=person).order_by("pk")
@@ -40,3 +66,9 @@ def erase(person) -> None:
     HelpOffer.objects.filter(person=person).update(person=None, how="")
     Rating.objects.filter(person=person).update(person=None, comment="")
     RatingReport.objects.filter(reporter=person).update(reporter=None)
+    responses = SurveyResponse.objects.filter(person=person)
+    SurveyAnswer.objects.filter(response__in=responses, question__kind="text").update(value="")
+    responses.update(person=None)
+    InspectorTraining.objects.filter(person=person).delete()
+    for visit in Visit.objects.filter(team=person):
+        visit.team.remove(person)

@@ -2,6 +2,9 @@
 
 Each function checks permission, validates (raising `ValidationError({field: [message]})`, changing
 nothing), runs in one transaction, writes the audit log and enqueues notifications.
+
+Surveys have their services in `survey_services`, citizen inspections in `inspection_services` (same
+rules, kept apart so each file stays readable).
 """
 
 import hashlib

@@ -25,3 +25,27 @@ def complaint_email(*, complaint_id: int, event: str, language: str = "en") -> i
             subject = _("News about your report to %(service)s") % {"service": complaint.service.name}
         body = render_to_string("assessment/email/complaint.txt", {"complaint": complaint, "event": event})
     return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [complaint.email])
+
+
+@task()
+def overdue_actions_email(*, action_ids: list[int], to: list[str]) -> int:
+    """Remind a service's staff of the inspection actions past their deadline."""
+    from .models import InspectionAction
+
+    actions = list(InspectionAction.objects.filter(pk__in=action_ids).select_related("service", "visit")
+                   .order_by("due_on", "id"))
+    if not actions or not to:
+        return 0
+    service = actions[0].service
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Overdue inspection actions for %(service)s") % {"service": service.name}
+        body = render_to_string("assessment/email/overdue_actions.txt", {"service": service, "actions": actions})
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to)
+
+
+@task()
+def chase_overdue_inspection_actions() -> dict:
+    """Daily: chase overdue inspection actions (each action at most once a day)."""
+    from .inspection_services import chase_overdue_actions
+
+    return chase_overdue_actions()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inspection_views, survey_views, views
 
 app_name = "assessment"
 
@@ -21,6 +21,35 @@ urlpatterns = [
     path("ratings/<int:pk>/reply/", views.rating_reply, name="rating_reply"),
     path("ratings/<int:pk>/report/", views.rating_report, name="rating_report"),
     path("ratings/<int:pk>/moderate/", views.rating_moderate, name="rating_moderate"),
+    # Surveys.
+    path("surveys/", survey_views.surveys_list, name="surveys"),
+    path("surveys/new/<slug:org_slug>/", survey_views.survey_create, name="survey_create"),
+    path("surveys/<slug:slug>/", survey_views.survey, name="survey"),
+    path("surveys/<slug:slug>/edit/", survey_views.survey_edit, name="survey_edit"),
+    path("surveys/<slug:slug>/questions/add/", survey_views.question_form, name="question_add"),
+    path("surveys/<slug:slug>/questions/<int:pk>/", survey_views.question_form, name="question_edit"),
+    path("surveys/<slug:slug>/questions/<int:pk>/delete/", survey_views.question_delete, name="question_delete"),
+    path("surveys/<slug:slug>/questions/<int:pk>/move/", survey_views.question_move, name="question_move"),
+    path("surveys/<slug:slug>/questions/<int:pk>/send/", survey_views.question_send, name="question_send"),
+    path("surveys/<slug:slug>/status/", survey_views.survey_status, name="survey_status"),
+    path("surveys/<slug:slug>/publish/", survey_views.survey_publish, name="survey_publish"),
+    path("surveys/<slug:slug>/answer/", survey_views.survey_answer, name="survey_answer"),
+    path("surveys/<slug:slug>/paper/", survey_views.survey_paper, name="survey_paper"),
+    path("surveys/<slug:slug>/results/", survey_views.survey_results_page, name="survey_results"),
+    path("surveys/<slug:slug>/results.csv", survey_views.survey_csv, name="survey_csv"),
+    # Citizen inspections and peer review.
+    path("inspections/", inspection_views.index, name="inspections"),
+    path("inspections/<slug:org_slug>/manage/", inspection_views.manage, name="inspections_manage"),
+    path("inspections/<slug:org_slug>/training/", inspection_views.training_add, name="training_add"),
+    path("inspections/<slug:org_slug>/templates/new/", inspection_views.template_add, name="template_add"),
+    path("inspections/<slug:org_slug>/visits/new/", inspection_views.visit_add, name="visit_add"),
+    path("inspections/visits/<int:pk>/", inspection_views.visit, name="visit"),
+    path("inspections/visits/<int:pk>/findings/<int:item_pk>/", inspection_views.finding_edit, name="finding_edit"),
+    path("inspections/visits/<int:pk>/actions/new/", inspection_views.action_add, name="action_add"),
+    path("inspections/visits/<int:pk>/publish/", inspection_views.visit_publish, name="visit_publish"),
+    path("inspections/actions/<int:pk>/", inspection_views.action_update, name="action_update"),
+    path("inspections/photos/<int:pk>/", inspection_views.photo, name="photo"),
+    path("<slug:slug>/actions/", inspection_views.service_actions, name="service_actions"),
     path("<slug:slug>/", views.service, name="service"),
     path("<slug:slug>/edit/", views.service_edit, name="service_edit"),
     path("<slug:slug>/report/", views.complain, name="complain"),

@@ -49,3 +49,41 @@ def api_key(db):
 @pytest.fixture
 def staff(personas):
     return personas["staff"]
+
+
+@pytest.fixture
+def inspection(personas, world, care):
+    """The council runs citizen inspections: Ivy is a trained inspector; a checklist of two items; a
+    visit to Home Care (a service of Social Care, where Sam is staff) ten days ago, not yet published."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from coproduce.assessment import inspection_services as inspections
+    from coproduce.conftest import make_user, member
+
+    admin = personas["org_admin"]
+    today = timezone.localdate()
+    ivy = member(make_user("ivy", name="Ivy Inspector"), world.council, "inspector")
+    inspections.record_training(admin, world.council, ivy.person, course="Citizen inspector training",
+                                trained_by="Testville Healthwatch", trained_on=today - timedelta(days=60),
+                                expires_on=today + timedelta(days=300))
+    template = inspections.create_template(admin, world.council, title="Welcome", items=[
+        ("Step-free entrance", "Ramp, door width"), ("Staff greet visitors", "")])
+    visit = inspections.schedule_visit(admin, template, care, visit_on=today - timedelta(days=10), team=[ivy.person])
+    items = list(template.items.all())
+    return SimpleNamespace(ivy=ivy, admin=admin, template=template, visit=visit, items=items, today=today,
+                           service=care)
+
+
+@pytest.fixture
+def published(inspection):
+    """The same visit with both items rated and its report published."""
+    from coproduce.assessment import inspection_services as inspections
+
+    for item, rating in zip(inspection.items, [2, 4], strict=True):
+        inspections.record_finding(inspection.ivy, inspection.visit, item, rating=rating, notes=f"Notes {rating}")
+    inspections.publish_report(inspection.ivy, inspection.visit, summary="Mostly welcoming.")
+    inspection.visit.refresh_from_db()
+    return inspection
