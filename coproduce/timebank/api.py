@@ -360,3 +360,12 @@ def donate(request, slug: str, payload: DonationIn):
     posted = services.donate(request.user, donor, payload.minutes, payload.reason, to=payload.to,
                              channel=Channel.API)
     return 201, _transfers().get(pk=posted.pk)
+
+
+from .codelivery_api import router as codelivery_router  # noqa: E402  (offers, requests, exchanges)
+
+router.add_router("", codelivery_router)
+
+from .reports_api import router as reports_router  # noqa: E402  (reports, imports, exports)
+
+router.add_router("", reports_router)

@@ -135,3 +135,7 @@ def load(town) -> None:
     services.reverse_transfer(broker, wrong, "Typed 300 instead of 30")
     services.transfer(broker, members[5], members[6], 30, "Dog walking", occurred_on=today - timedelta(days=2),
                       channel=Channel.PAPER)
+
+    from . import codelivery_demo
+
+    codelivery_demo.load(broker, riverton, members[len(with_login):] + members[:len(with_login)], cafe)

@@ -82,3 +82,25 @@ class PeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
             self.add_error("end", _("The end must not be before the start."))
         return data
+
+
+class ImportMembersForm(forms.Form):
+    """A broker uploads members (and their opening balances) as CSV; a dry run checks only."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One member a line under a header line. Columns: name (required), email, phone, "
+                    "postal_address, kind, status, overdraft_limit_minutes, max_balance_minutes, "
+                    "opening_balance_minutes. A members file exported here imports unchanged."),
+    )
+    dry_run = forms.BooleanField(label=_("Dry run: check every line and import nothing"), required=False,
+                                 initial=True)
+    confirmed = forms.BooleanField(
+        label=_("Everyone in the file agreed to be registered and accepted the member agreement."), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("dry_run") and not data.get("confirmed"):
+            self.add_error("confirmed", _("Confirm this before importing, or tick “Dry run” to check the file."))
+        return data

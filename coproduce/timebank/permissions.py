@@ -98,3 +98,78 @@ rules.add_perm("timebank.pay_from", is_the_member | manages_bank | is_platform_a
 rules.add_perm("timebank.view_account", holds_the_account | manages_bank | is_platform_admin)
 rules.add_perm("timebank.view_transfer", is_party_to_transfer | manages_bank | is_platform_admin)
 rules.add_perm("timebank.reverse_transfer", manages_bank | is_platform_admin)
+# Reports name members (who only gives, who only receives): the bank's brokers and coordinators.
+rules.add_perm("timebank.view_reports", manages_bank | is_platform_admin)
+# Network-wide figures (aggregates only, nobody named): the network's coordinator.
+rules.add_perm("timebank.view_network_reports", coordinates_network | is_platform_admin)
+# Importing members and exporting members, offers and transfers (files hold personal data).
+rules.add_perm("timebank.import_members", manages_bank | is_platform_admin)
+rules.add_perm("timebank.export_data", manages_bank | is_platform_admin)
+
+# --- co-delivery: availability, trust, offers, requests, exchanges -------------------------------
+# References, safeguarding checks and broker notes (a member's "trust record") are seen and kept
+# only by the brokers and coordinators of the member's own bank: never by the member, other members,
+# staff of other organisations, or brokers of another bank of the same network.
+
+
+def _bank_of(obj):
+    """The bank of a member, offer, request, exchange or trust record (or a bank itself)."""
+    from .models import Timebank
+
+    if obj is None or isinstance(obj, Timebank):
+        return obj
+    if getattr(obj, "timebank_id", None) is not None:
+        return obj.timebank
+    member = getattr(obj, "member", None)
+    return member.timebank if member is not None else None
+
+
+@rules.predicate
+def manages_bank_of(user, obj) -> bool:
+    bank = _bank_of(obj)
+    return bank is not None and bool(roles_in(user, bank.organisation) & MANAGING_ROLES)
+
+
+@rules.predicate
+def owns_posting(user, obj) -> bool:
+    """The member an offer, request or availability record belongs to."""
+    me = person_of(user)
+    member = getattr(obj, "member", None)
+    return me is not None and member is not None and member.person_id == me.pk
+
+
+@rules.predicate
+def takes_part_in(user, exchange) -> bool:
+    me = person_of(user)
+    if me is None or exchange is None:
+        return False
+    return any(part.member.person_id == me.pk for part in exchange.participants.all())
+
+
+@rules.predicate
+def is_active_member_of_bank(user, timebank) -> bool:
+    me = person_of(user)
+    if me is None or timebank is None:
+        return False
+    from .models import TimebankMember
+
+    return TimebankMember.objects.filter(timebank=timebank, person=me, status=TimebankMember.Status.ACTIVE).exists()
+
+
+rules.add_perm("timebank.view_trust", manages_bank_of | is_platform_admin)
+rules.add_perm("timebank.change_trust", manages_bank_of | is_platform_admin)
+# Availability and opt-outs: the member themself, or a broker of their bank (obj: the member).
+rules.add_perm("timebank.change_availability", is_the_member | manages_bank_of | is_platform_admin)
+# Offers and requests: created by the member (obj: the member) or by a broker on their behalf.
+rules.add_perm("timebank.add_posting", is_the_member | manages_bank_of | is_platform_admin)
+rules.add_perm("timebank.change_posting", owns_posting | manages_bank_of | is_platform_admin)
+rules.add_perm("timebank.view_posting", owns_posting | manages_bank_of | is_platform_admin)
+# Broker requirements on a request, matching by a broker, the requests queue and "why not X?".
+rules.add_perm("timebank.broker", manages_bank_of | is_platform_admin)
+# A member sees suggestions for their own requests (first name, neighbourhood and offer only).
+rules.add_perm("timebank.view_suggestions", owns_posting | manages_bank_of | is_platform_admin)
+# An open request of the bank can be taken on by any active member of the bank (obj: the bank).
+rules.add_perm("timebank.offer_help", is_active_member_of_bank | manages_bank_of | is_platform_admin)
+# An exchange: its participants act for themselves; the bank's brokers for anyone in it.
+rules.add_perm("timebank.view_exchange", takes_part_in | manages_bank_of | is_platform_admin)
+rules.add_perm("timebank.act_in_exchange", takes_part_in | manages_bank_of | is_platform_admin)

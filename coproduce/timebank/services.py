@@ -24,6 +24,11 @@ Limits: a member account may not go below minus its overdraft limit, nor above i
 member already past a limit that was lowered can still move back towards it). The community pot
 may not go below zero (except for opening balances, which the bank issues from its pot). Clearing
 accounts have no limits: their balance is the bank's position towards the rest of the network.
+
+Co-delivery services follow the same rules in their own modules: `trust` (availability, opt-outs,
+references, safeguarding checks, broker notes, request requirements), `postings` (offers and
+requests), `exchanges` (the exchange lifecycle, crediting through `transfer` above) and `standing`
+(standing donations, given through `donate`).
 """
 
 import json
@@ -559,6 +564,20 @@ def _post(
     return transfers
 
 
+def _check_authority(authority, payer: TimebankMember, payee: TimebankMember | None = None) -> None:
+    """A payment made without the payer's or a broker's hand: a confirmed exchange the payer and the
+    payee both take part in, or the payer's own active standing donation. Anything else is refused."""
+    from .models import Exchange, StandingDonation
+
+    if isinstance(authority, Exchange) and payee is not None:
+        parties = set(authority.participants.values_list("member_id", flat=True))
+        if authority.state == Exchange.State.CONFIRMED and {payer.pk, payee.pk} <= parties:
+            return
+    if isinstance(authority, StandingDonation) and authority.active and authority.member_id == payer.pk:
+        return
+    raise PermissionDenied("timebank.pay_from")
+
+
 def _acting_for(actor, member: TimebankMember) -> Person | None:
     """The person a staff member acts for; None when people act for themselves."""
     me = person_of(actor)
@@ -579,13 +598,16 @@ def transfer(
     occurred_on: date | None = None,
     channel=Channel.WEB,
     on_behalf_of: Person | None = None,
+    authorised_by=None,
 ) -> Transfer:
     """Time given by `payee` to `payer`: `minutes` move from the payer's account to the payee's.
 
     `payer` and `payee` are members (or member ids; with `timebank`/`payee_timebank` they must belong
     to those banks). The payer or a broker of the payer's bank records it. When the payee belongs to
     another bank of the same network and both banks allow it, the exchange is posted as two linked
-    transfers through the banks' clearing accounts; the payer's leg is returned.
+    transfers through the banks' clearing accounts; the payer's leg is returned. `authorised_by`: a
+    confirmed `Exchange` being credited (`timebank.exchanges`): its participants agreed to the payment,
+    so whoever confirmed last records it.
     """
     if all(isinstance(value, int) and not isinstance(value, bool) for value in (payer, payee)):
         # Both given as ids (the API): one query for the two; unknown ids are refused just below.
@@ -594,7 +616,10 @@ def transfer(
         payer, payee = found.get(payer), found.get(payee)
     payer = member_of(payer, "payer", timebank)
     payee = member_of(payee, "payee", payee_timebank or timebank)
-    require(actor, "timebank.pay_from", payer)
+    if authorised_by is None:
+        require(actor, "timebank.pay_from", payer)
+    else:  # an `Exchange` every participant confirmed authorises its own crediting
+        _check_authority(authorised_by, payer, payee)
     minutes = _whole_minutes(minutes, "minutes")
     reason = _reason(reason)
     occurred_on = _occurred_on(occurred_on)
@@ -712,10 +737,15 @@ def _cross_bank(actor, payer, payee, minutes, reason, occurred_on, channel, on_b
 
 
 @transaction.atomic
-def donate(actor, donor, minutes, reason="", *, to=None, occurred_on=None, channel=Channel.WEB) -> Transfer:
-    """Give credits away: to another member of the same bank (`to`), or to the community pot."""
+def donate(actor, donor, minutes, reason="", *, to=None, occurred_on=None, channel=Channel.WEB,
+           authorised_by=None) -> Transfer:
+    """Give credits away: to another member of the same bank (`to`), or to the community pot.
+    `authorised_by`: a `StandingDonation` the member set up (`timebank.standing`), run by the system."""
     donor = member_of(donor, "donor")
-    require(actor, "timebank.pay_from", donor)
+    if authorised_by is None:
+        require(actor, "timebank.pay_from", donor)
+    else:  # the member's own `StandingDonation`
+        _check_authority(authorised_by, donor)
     minutes = _whole_minutes(minutes, "minutes")
     reason = (reason or "").strip() or (_("Donation to the community pot") if to is None else _("Donation"))
     reason = _reason(reason)
