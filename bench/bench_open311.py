@@ -14,26 +14,10 @@ import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import psycopg  # noqa: E402
-
-
-def scratch(name: str) -> tuple[str, str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = "postgres://postgres@127.0.0.1:5432/coproduce"
-    parts = urlparse(base)
-    admin = urlunparse(parts._replace(path="/postgres"))
-    return admin, urlunparse(parts._replace(path=f"/{name}"))
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    pick = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))] * 1000  # noqa: E731
-    return f"p50 {pick(.5):6.1f} ms  p95 {pick(.95):6.1f} ms  p99 {pick(.99):6.1f} ms"
+from bench.common import figure, percentiles, scratch_database, setup_django, timed, verdict  # noqa: E402
 
 
 def main() -> int:
@@ -42,29 +26,12 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=12)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    name = f"coproduce_bench_open311_{os.getpid()}"
-    admin_url, url = scratch(name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_database("open311") as url:
         return run(args, url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"dropped scratch database {name}")
 
 
 def run(args, url) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("COPRODUCE_TESTING", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(url)
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -72,9 +39,6 @@ def run(args, url) -> int:
     from coproduce.assessment.models import Complaint, Open311Client, Service
     from coproduce.core.models import Organisation
 
-    started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - started:.1f} s")
     org = Organisation.objects.create(name="Bench Council", slug="bench", kind="council")
     services = Service.objects.bulk_create([
         Service(organisation=org, name=f"Service {i}", slug=f"service-{i}", open311_code=f"S{i}")
@@ -144,26 +108,24 @@ def run(args, url) -> int:
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         for label, make in queries.items():
             r = random.Random(label)
-            for _ in range(5):
-                client.get(make(r))
-            samples, rows = [], 0
-            for _ in range(args.runs):
-                path = make(r)
-                t0 = time.perf_counter()
-                response = client.get(path)
-                samples.append(time.perf_counter() - t0)
+            seen = {"rows": 0, "pages": 0}
+
+            def fetch(make=make, r=r):
+                return client.get(make(r))
+
+            def check(response, seen=seen):
                 assert response.status_code == 200, response.content[:200]
-                rows += response.content.count(b'"service_request_id"')
-            p95 = sorted(samples)[int(0.95 * len(samples))] * 1000
+                seen["rows"] += response.content.count(b'"service_request_id"')
+                seen["pages"] += 1
+
+            samples = timed(fetch, args.runs, check=check)
+            p95 = percentiles(samples).p95
             worst = max(worst, p95) if "default" not in label else worst
-            print(f"  {label:40s} {percentiles(samples)}  ({rows / args.runs:.0f} rows/page)")
-        xml_samples = []
-        for _ in range(args.runs // 2):
-            t0 = time.perf_counter()
-            client.get("/open311/v2/requests.xml?service_code=S1&status=open")
-            xml_samples.append(time.perf_counter() - t0)
-        print(f"  {'XML: service_code + status=open':40s} {percentiles(xml_samples)}")
-    print(f"filtered pages: worst p95 {worst:.1f} ms (target <= 100 ms): {'OK' if worst <= 100 else 'MISSED'}")
+            print(figure(label, samples, note=f"({seen['rows'] / seen['pages']:.0f} rows/page)"))
+        xml = timed(lambda: client.get("/open311/v2/requests.xml?service_code=S1&status=open"), args.runs // 2,
+                    warmup=0)
+        print(figure("XML: service_code + status=open", xml))
+    print(verdict("filtered pages", worst, 100))
     return 0 if worst <= 100 else 1
 
 

@@ -16,25 +16,10 @@ import random
 import sys
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlparse, urlunparse
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import psycopg  # noqa: E402
-
-
-def scratch(name: str) -> tuple[str, str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        base = "postgres://postgres@127.0.0.1:5432/coproduce"
-    parts = urlparse(base)
-    return urlunparse(parts._replace(path="/postgres")), urlunparse(parts._replace(path=f"/{name}"))
-
-
-def percentiles(samples):
-    samples = sorted(samples)
-    pick = lambda q: samples[min(len(samples) - 1, int(q * len(samples)))] * 1000  # noqa: E731
-    return f"p50 {pick(.5):6.1f} ms  p95 {pick(.95):6.1f} ms  p99 {pick(.99):6.1f} ms", pick(.95)
+from bench.common import figure, percentiles, scratch_database, setup_django, timed, verdict  # noqa: E402
 
 
 def main() -> int:
@@ -44,29 +29,12 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
-    name = f"coproduce_bench_ratings_{os.getpid()}"
-    admin_url, url = scratch(name)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
+    with scratch_database("ratings") as url:
         return run(args, url)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        print(f"dropped scratch database {name}")
 
 
 def run(args, url) -> int:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("COPRODUCE_TESTING", "1")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django(url)
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -75,9 +43,6 @@ def run(args, url) -> int:
     from coproduce.assessment.models import Rating, RatingSummary, Service
     from coproduce.core.models import Organisation, Person, User
 
-    t0 = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    print(f"migrated in {time.perf_counter() - t0:.1f} s")
     org = Organisation.objects.create(name="Bench Council", slug="bench", kind="council")
     svcs = Service.objects.bulk_create([
         Service(organisation=org, name=f"Service {i}", slug=f"service-{i}",
@@ -140,35 +105,32 @@ def run(args, url) -> int:
 
     client = Client()
     worst = 0.0
+
+    def ok(response):
+        assert response.status_code == 200
+
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         for label, path in [("busiest service, page 1", f"/services/{busy.slug}/ratings/"),
                             ("busiest service, page 50", f"/services/{busy.slug}/ratings/?page=50"),
                             ("small service, page 1", f"/services/{small.slug}/ratings/"),
                             ("(floor: the plain /areas/ page)", "/areas/")]:
-            for _ in range(5):
-                assert client.get(path).status_code == 200
-            samples = []
-            for _ in range(args.runs):
-                t0 = time.perf_counter()
-                response = client.get(path)
-                samples.append(time.perf_counter() - t0)
-            assert response.status_code == 200
-            text, p95 = percentiles(samples)
-            worst = max(worst, p95) if "floor" not in label else worst
-            print(f"  {label:28s} {text}")
+            samples = timed(lambda path=path: client.get(path), args.runs, check=ok)
+            worst = max(worst, percentiles(samples).p95) if "floor" not in label else worst
+            print(figure(label, samples, width=28))
         # the write path: a person changes their rating (summary and month buckets in the same transaction)
         user = User.objects.create_user(username="bench", email="bench@example.org", password="x" * 12)
         Person.objects.filter(pk=first_person).update(user=user)
-        samples = []
-        for i in range(args.runs // 2):
-            t0 = time.perf_counter()
+        change = iter(range(args.runs))
+
+        def rate():
+            i = next(change)
             services.rate_service(user, busy, overall=1 + i % 5, dimensions={"Kindness": 1 + (i * 3) % 5})
-            samples.append(time.perf_counter() - t0)
-        print(f"  {'rate_service (change)':28s} {percentiles(samples)[0]}")
+
+        print(figure("rate_service (change)", timed(rate, args.runs // 2, warmup=0), width=28))
     summary = RatingSummary.objects.get(service=busy)
     fresh = services.recount_ratings(busy)
     assert (summary.count, summary.total) == (fresh["count"], fresh["total"]), "summary drifted from a recount"
-    print(f"ratings pages: worst p95 {worst:.1f} ms (target <= 100 ms): {'OK' if worst <= 100 else 'MISSED'}")
+    print(verdict("ratings pages", worst, 100))
     return 0 if worst <= 100 else 1
 
 

@@ -5,7 +5,8 @@ N voters with API tokens, starts `coproduce serve` (gunicorn) on a free port aga
 client threads (one keep-alive connection and one token each) POST votes to
 `/api/v1/design/conversations/{id}/votes` as fast as they can. Each voter goes round the statements
 several times, so the run mixes first votes (inserts) with changed votes (upserts); every vote also
-writes the history row and an audit entry. Prints votes/s and latencies, checks the database holds
+writes the history row and an audit entry. A voter's first vote creates their participant (the ORM path,
+`services.cast_vote`); every later vote is one prepared SQL statement (`coproduce/design/fastpath.py`). Prints votes/s and latencies, checks the database holds
 exactly what was sent, then stops the server and drops the scratch database.
 
     python bench/bench_votes.py [--voters 16] [--votes 250] [--statements 60] [--workers 4]

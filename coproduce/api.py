@@ -5,35 +5,26 @@ Authentication: `Authorization: Bearer <token>` (tokens from `coproduce apitoken
 `{"error": {"code": ..., "message": ..., "fields": {...}}}` with a fitting 4xx status.
 """
 
-from datetime import timedelta
-
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from coproduce.core.models import ApiToken
+from coproduce.core.tokens import user_for_token
 
 
 class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`: one plain SELECT (see `coproduce.core.tokens`)."""
+
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(token), revoked_at__isnull=True, user__is_active=True)
-            .first()
-        )
-        if row is None:
-            return None
-        now = timezone.now()
-        if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-            ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
-        request.user = row.user
-        return row.user
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
 
 
 class OptionalAuth:
@@ -133,6 +124,7 @@ def _register_routers() -> None:
     api.add_router("/design", "coproduce.design.api.router")
     api.add_router("/assessment", "coproduce.assessment.api.router")
     api.add_router("/outcomes", "coproduce.outcomes.api.router")
+    api.add_router("/assets", "coproduce.assets.api.router")
 
 
 _register_routers()

@@ -5,6 +5,7 @@ Environment variables (all optional in development):
   SECRET_KEY     signing key (default: generated once into var/secret_key)
   DEBUG          "1" for development error pages (default off)
   ALLOWED_HOSTS  comma-separated host names (default: 127.0.0.1,localhost)
+  SITE_URL       the public address for absolute links in emails (default: http://127.0.0.1:8000)
   HTTPS          "1" behind TLS: secure cookies, HSTS and redirect to https (production)
   EMAIL_URL-ish: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
                  DEFAULT_FROM_EMAIL (without EMAIL_HOST mail goes to the console)
@@ -52,6 +53,7 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+SITE_URL = (os.environ.get("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",
     "coproduce.core",
     "coproduce.timebank",
+    "coproduce.assets",
     "coproduce.budgeting",
     "coproduce.design",
     "coproduce.assessment",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("open311/v2/", include("coproduce.assessment.open311.urls")),
     path("outcomes/", include("coproduce.outcomes.urls")),
     path("timebanks/", include("coproduce.timebank.urls")),
+    path("asset-map/", include("coproduce.assets.urls")),
     path("", include("coproduce.core.urls")),
 ]
 

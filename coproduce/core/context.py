@@ -13,8 +13,10 @@ def navigation(request):
         (reverse("core:topics"), _("Topics")),
         (reverse("core:areas"), _("Areas")),
         (reverse("timebank:banks"), _("Timebanks")),
+        (reverse("assets:list"), _("Asset map")),
         (reverse("budgeting:processes"), _("Budgets and priorities")),
         (reverse("assessment:directory"), _("Services")),
+        (reverse("assessment:surveys"), _("Surveys")),
         (reverse("design:labs"), _("Design labs")),
         (reverse("outcomes:index"), _("Outcomes")),
     ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import profile, services
 from .forms import (
     AddMembershipForm,
     ApiTokenForm,
@@ -190,6 +190,7 @@ def person(request, pk):
         "can_export": user.has_perm("core.export_person", person),
         "can_erase": user.has_perm("core.erase_person", person) and person.erased_at is None,
         "is_me": person.user_id == user.pk,
+        "sections": profile.sections_for(request, person),
     }
     return render(request, "core/person.html", context)
 

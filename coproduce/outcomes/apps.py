@@ -9,10 +9,13 @@ class OutcomesConfig(AppConfig):
 
     def ready(self) -> None:
         from coproduce.core import personal_data
+        from coproduce.core import profile as person_page
 
         from . import metrics, permissions, services  # noqa: F401  (registers predicates)
+        from .profile import badges_section
 
         metrics.register_core_metrics()
         personal_data.register(
             "outcomes", export=services.export_personal_data, erase=services.erase_personal_data
         )
+        person_page.register("badges", template="outcomes/_profile_badges.html", context=badges_section)
