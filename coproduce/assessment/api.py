@@ -243,3 +243,9 @@ def survey_results_json(request, slug: str, group: int | None = None):
                           **_jsonable(body)})
     return {"survey": survey.slug, "status": survey.status, "responses": survey.response_count,
             "questions": questions}
+
+
+# Citizen inspections: /api/v1/assessment/inspections/... (see `inspection_api`).
+from .inspection_api import router as inspection_router  # noqa: E402
+
+router.add_router("/inspections", inspection_router)

@@ -212,8 +212,47 @@ class NoteForm(forms.Form):
 
 
 class HelpForm(forms.Form):
-    how = forms.CharField(label=HelpOffer._meta.get_field("how").verbose_name, required=False, max_length=2000,
-                          widget=forms.Textarea(attrs={"rows": 2}))
+    """Accepting the invitation to help: how (contact, time in a timebank, a design lab), and where."""
+
+    route = forms.ChoiceField(label=_("How would you like to help?"), required=False, widget=forms.RadioSelect,
+                              initial=HelpOffer.Route.CONTACT)
+    how = forms.CharField(label=_("In your own words (optional)"), required=False, max_length=2000,
+                          widget=forms.Textarea(attrs={"rows": 2}),
+                          help_text=_("What you could do or what you know about; it becomes the text of your offer."))
+    timebank = forms.ChoiceField(label=_("Timebank"), required=False)
+    category = forms.ChoiceField(label=_("Kind of help in the timebank"), required=False)
+    accept_agreement = forms.BooleanField(
+        label=_("I accept the timebank's member agreement (needed when asking to join)"), required=False)
+    lab = forms.ChoiceField(label=_("Design lab"), required=False)
+
+    def __init__(self, *args, choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from coproduce.timebank.models import Category
+
+        choices = choices or {"banks": [], "default_bank": None, "labs": []}
+        routes = [(HelpOffer.Route.CONTACT, HelpOffer.Route.CONTACT.label)]
+        if choices["banks"]:
+            routes.append((HelpOffer.Route.TIMEBANK, HelpOffer.Route.TIMEBANK.label))
+            self.fields["timebank"].choices = [(b.pk, b.name) for b in choices["banks"]]
+            if choices["default_bank"] is not None:
+                self.fields["timebank"].initial = choices["default_bank"].pk
+            self.fields["category"].choices = [("", _("Let us suggest one"))] + [
+                (c.pk, c.label) for c in Category.objects.filter(timebank__isnull=True, active=True)]
+        else:
+            for name in ("timebank", "category", "accept_agreement"):
+                del self.fields[name]
+        if choices["labs"]:
+            routes.append((HelpOffer.Route.LAB, HelpOffer.Route.LAB.label))
+            self.fields["lab"].choices = [(lab.pk, lab.title) for lab in choices["labs"]]
+        else:
+            del self.fields["lab"]
+        self.fields["route"].choices = routes
+
+    def choice(self) -> dict:
+        data = self.cleaned_data
+        return {"route": data.get("route") or HelpOffer.Route.CONTACT, "how": data.get("how", ""),
+                "timebank": data.get("timebank") or None, "category": data.get("category") or None,
+                "accept_agreement": bool(data.get("accept_agreement")), "lab": data.get("lab") or None}
 
 
 class FollowUpForm(forms.Form):

@@ -193,8 +193,10 @@ def cancel_visit(actor, visit: Visit, *, channel=Channel.WEB) -> Visit:
 
 
 @transaction.atomic
-def record_finding(actor, visit: Visit, item: TemplateItem, *, rating=None, notes: str = "",
-                   channel=Channel.WEB) -> Finding:
+def record_finding(actor, visit: Visit, item: TemplateItem, *, rating=None, notes: str = "", photo=None,
+                   caption: str = "", channel=Channel.WEB) -> Finding:
+    """Rate a checklist item with evidence notes and, optionally, a photo (`add_photo`'s checks), all or
+    nothing."""
     require(actor, "assessment.record_findings", visit)
     if visit.status != Visit.Status.SCHEDULED:
         raise ValidationError({"visit": [_("The report is published (or the visit cancelled): findings are final.")]})
@@ -218,6 +220,8 @@ def record_finding(actor, visit: Visit, item: TemplateItem, *, rating=None, note
                                           "updated_by": actor if actor is not None and actor.pk else None})
     audit.record(actor, "inspection.finding", visit, organisation=visit.organisation, channel=_channel(channel),
                  details={"item": item.pk, "rating": rating})
+    if photo is not None:
+        add_photo(actor, finding, photo, caption=caption, channel=channel)
     return finding
 
 

@@ -166,10 +166,8 @@ def finding_edit(request, pk, item_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            saved = inspections.record_finding(request.user, item, checklist_item, rating=data["rating"],
-                                               notes=data["notes"])
-            if data["photo"]:
-                inspections.add_photo(request.user, saved, data["photo"], caption=data["caption"])
+            inspections.record_finding(request.user, item, checklist_item, rating=data["rating"],
+                                       notes=data["notes"], photo=data["photo"] or None, caption=data["caption"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -365,8 +365,14 @@ class ComplaintUpdate(models.Model):
 class HelpOffer(models.Model):
     """A complainant accepted the invitation to help fix the problem or improve the service.
 
-    TODO(timebank): once the timebank app exposes a service to create an offer, create one there too
-    and link it here; until then this row is the offer and staff follow it up."""
+    They chose how (`route`): an offer of time in a timebank (`timebank_offer`, or `timebank_member`
+    holding their request to join when they were not yet a member), taking part in a design lab about
+    the service (`lab_invitation`), or simply to be contacted by the service's staff, who follow it up."""
+
+    class Route(models.TextChoices):
+        CONTACT = "contact", _("Get in touch with me")
+        TIMEBANK = "timebank", _("Offer my time through a timebank")
+        LAB = "lab", _("Take part in a design lab about this service")
 
     class Stage(models.TextChoices):
         SUBMISSION = "submission", _("When reporting")
@@ -385,6 +391,17 @@ class HelpOffer(models.Model):
     how = models.TextField(_("how would you like to help?"), blank=True)
     follow_up = models.CharField(_("follow-up"), max_length=12, choices=FollowUp.choices, default=FollowUp.NEW)
     follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    route = models.CharField(_("how"), max_length=10, choices=Route.choices, default=Route.CONTACT)
+    channel = models.CharField(max_length=20, default="web")
+    timebank_offer = models.ForeignKey("timebank.Offer", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="assessment_help_offers", verbose_name=_("timebank offer"))
+    timebank_member = models.ForeignKey("timebank.TimebankMember", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="assessment_help_offers",
+                                        verbose_name=_("timebank membership or request to join"))
+    timebank_category = models.ForeignKey("timebank.Category", on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+", verbose_name=_("category"))
+    lab_invitation = models.ForeignKey("design.Invitation", on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="assessment_help_offers", verbose_name=_("design lab invitation"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

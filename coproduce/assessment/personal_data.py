@@ -1,7 +1,8 @@
 """What co-assessment holds about a person, and how it is erased.
 
 Erasure removes the contact details from complaints (which stay, anonymous, so response-time figures
-stay right), unlinks help offers, and unlinks ratings: the ratings keep counting in the summaries but
+stay right), unlinks help offers (and blanks their words; the timebank offer or lab invitation they led to is
+erased by the timebank and design apps), and unlinks ratings: the ratings keep counting in the summaries but
 their comments are removed. Identified survey responses are unlinked and their free-text answers
 blanked (the other answers keep counting in the results). Inspectors' training records are deleted and
 they leave their visit teams (findings and reports stay, as the team's work).
@@ -29,8 +30,13 @@ def export(person) -> dict:
         ],
         "help_offers": [
             {"complaint": o.complaint_id, "stage": o.stage, "how": o.how, "follow_up": o.follow_up,
-             "offered": o.created_at.isoformat()}
-            for o in HelpOffer.objects.filter(person=person).order_by("pk")
+             "offered": o.created_at.isoformat(), "route": o.route, "channel": o.channel,
+             "timebank": o.timebank_member.timebank.name if o.timebank_member_id else None,
+             "timebank_offer": o.timebank_offer_id,
+             "timebank_membership": o.timebank_member.status if o.timebank_member_id else None,
+             "design_lab": o.lab_invitation.lab.title if o.lab_invitation_id else None}
+            for o in HelpOffer.objects.filter(person=person).select_related(
+                "timebank_member__timebank", "lab_invitation__lab").order_by("pk")
         ],
         "ratings": [
             {"service": r.service.name, "overall": r.overall, "dimensions": r.dimensions, "comment": r.comment,

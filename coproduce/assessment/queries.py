@@ -105,8 +105,10 @@ def build_tables(services) -> dict:
 
 
 def response_metrics(service_ids) -> dict[int, dict]:
-    """Per service: number of complaints, median hours to acknowledge and to resolve, and the share of
-    invited complainants who offered to help (conversion rate)."""
+    """Per service: number of complaints, median hours to acknowledge and to resolve, the share of
+    invited complainants who offered to help (conversion rate = complaints with an offer ÷ complaints
+    whose complainant was invited), and what the offers became: offers of time posted in a timebank,
+    requests to join a timebank still waiting for the offer, and design lab invitations."""
     service_ids = list(service_ids)
     result = {sid: {"count": 0, "acknowledge": [], "resolve": [], "invited": 0, "helpers": 0}
               for sid in service_ids}
@@ -122,9 +124,19 @@ def response_metrics(service_ids) -> dict[int, dict]:
         if invited:
             entry["invited"] += 1
     helpers = (HelpOffer.objects.filter(complaint__service_id__in=service_ids)
-               .values("complaint__service_id").annotate(n=Count("complaint", distinct=True)))
+               .values("complaint__service_id").annotate(
+                   n=Count("complaint", distinct=True),
+                   timebank_offers=Count("timebank_offer", distinct=True),
+                   join_requests=Count("pk", filter=Q(route=HelpOffer.Route.TIMEBANK, timebank_offer__isnull=True,
+                                                      timebank_member__isnull=False)),
+                   lab_invitations=Count("lab_invitation", distinct=True)))
+    for entry in result.values():
+        entry.update(timebank_offers=0, join_requests=0, lab_invitations=0)
     for row in helpers:
-        result[row["complaint__service_id"]]["helpers"] = row["n"]
+        entry = result[row["complaint__service_id"]]
+        entry["helpers"] = row["n"]
+        for key in ("timebank_offers", "join_requests", "lab_invitations"):
+            entry[key] = row[key]
     for entry in result.values():
         entry["median_hours_to_acknowledge"] = median(entry["acknowledge"]) if entry["acknowledge"] else None
         entry["median_hours_to_resolve"] = median(entry["resolve"]) if entry["resolve"] else None

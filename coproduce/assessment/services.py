@@ -474,41 +474,31 @@ def add_complaint_note(actor, complaint: Complaint, text: str, *, is_public: boo
 def _create_help_offer(actor, complaint, person, stage, how, channel, on_behalf_of=None) -> HelpOffer:
     try:
         with transaction.atomic():
-            offer = HelpOffer.objects.create(complaint=complaint, person=person, stage=stage, how=(how or "")[:2000])
+            offer = HelpOffer.objects.create(complaint=complaint, person=person, stage=stage, how=(how or "")[:2000],
+                                             channel=channel)
     except IntegrityError:
         raise ValidationError({"stage": [_("You have already offered to help with this.")]}) from None
     audit.record(actor, "helpoffer.create", offer, organisation=complaint.service.organisation,
-                 on_behalf_of=on_behalf_of, channel=channel, details={"stage": stage, "complaint": complaint.pk})
+                 on_behalf_of=on_behalf_of, channel=channel,
+                 details={"stage": stage, "complaint": complaint.pk, "route": HelpOffer.Route.CONTACT})
     return offer
 
 
 def help_stage_open(complaint: Complaint) -> str | None:
     """Which invitation to help is open now, if any."""
-    if complaint.status in (Complaint.Status.RESOLVED, Complaint.Status.CLOSED):
-        return HelpOffer.Stage.RESOLUTION
-    if complaint.status != Complaint.Status.REFERRED:
-        return HelpOffer.Stage.SUBMISSION
-    return None
+    from .help_services import help_stage_open as stage_open
+
+    return stage_open(complaint)
 
 
-@transaction.atomic
-def offer_help(actor, complaint: Complaint, *, how: str = "", on_behalf: bool = False,
-               channel=Channel.WEB) -> HelpOffer:
-    """The complainant accepts the invitation to help fix the problem or improve the service
-    (staff may record it for someone who phoned)."""
-    if on_behalf:
-        require(actor, "assessment.record_help_offer", complaint)
-    else:
-        require(actor, "assessment.offer_help", complaint)
-    complaint = (Complaint.objects.select_for_update(of=("self",)).select_related("person", "service__organisation")
-                 .get(pk=complaint.pk))
-    if complaint.person is None:
-        raise ValidationError({"person": [_("We need to know who is offering: the report has no person.")]})
-    stage = help_stage_open(complaint)
-    if stage is None:
-        raise ValidationError({"stage": [_("This report was referred elsewhere.")]})
-    return _create_help_offer(actor, complaint, complaint.person, stage, how, _channel(channel),
-                              on_behalf_of=complaint.person if on_behalf else None)
+def offer_help(actor, complaint: Complaint, *, how: str = "", on_behalf: bool = False, channel=Channel.WEB,
+               **choice) -> HelpOffer:
+    """The complainant accepts the invitation to help fix the problem or improve the service, choosing
+    how (`help_services.offer_help`: to be contacted, time in a timebank, a design lab); staff may record
+    it for someone who phoned."""
+    from .help_services import offer_help as accept
+
+    return accept(actor, complaint, how=how, on_behalf=on_behalf, channel=channel, **choice)
 
 
 @transaction.atomic

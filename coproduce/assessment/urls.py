@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import inspection_views, survey_views, views
+from . import help_views, inspection_views, survey_views, views
 
 app_name = "assessment"
 
@@ -16,7 +16,8 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint, name="complaint"),
     path("complaints/<int:pk>/status/", views.complaint_status, name="complaint_status"),
     path("complaints/<int:pk>/note/", views.complaint_note, name="complaint_note"),
-    path("complaints/<int:pk>/help/", views.complaint_help, name="complaint_help"),
+    path("complaints/<int:pk>/help/", help_views.complaint_help, name="complaint_help"),
+    path("help-offers/<int:pk>/post-offer/", help_views.post_offer, name="help_post_offer"),
     path("help-offers/<int:pk>/follow-up/", views.help_follow_up, name="help_follow_up"),
     path("ratings/<int:pk>/reply/", views.rating_reply, name="rating_reply"),
     path("ratings/<int:pk>/report/", views.rating_report, name="rating_report"),

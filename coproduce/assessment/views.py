@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from coproduce.core.audit import Channel
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
 from coproduce.core.permissions import organisations_where, person_of, require
 from coproduce.core.views import apply_errors, page_of
@@ -236,7 +235,8 @@ def complaint_queue(request, slug):
     if status in Complaint.Status.values:
         qs = qs.filter(status=status)
     return render(request, "assessment/complaint_queue.html", {
-        "service": svc, "page": page_of(request, qs), "status": status, "statuses": Complaint.Status.choices})
+        "service": svc, "page": page_of(request, qs), "status": status, "statuses": Complaint.Status.choices,
+        "metrics": response_metrics([svc.pk])[svc.pk]})
 
 
 @login_required
@@ -249,27 +249,40 @@ def my_complaints(request):
 def complaint(request, pk):
     item = get_object_or_404(Complaint.objects.select_related("service__organisation", "person"), pk=pk)
     require(request.user, "assessment.view_complaint", item)
+    return complaint_page(request, item)
+
+
+def complaint_page(request, item, *, help_form=None, behalf_form=None, status=200):
+    """The complaint's page; the forms to accept the invitation to help come bound when they had errors."""
+    from .help_services import accepting_choices, may_post_pending_offer
+
     user = request.user
     staff = user.has_perm("assessment.manage_complaint", item)
     updates = item.updates.all() if user.has_perm("assessment.view_private_updates", item) else \
         item.updates.filter(is_public=True)
-    offers = list(item.help_offers.all())
+    offers = list(item.help_offers.select_related("timebank_offer", "timebank_member__timebank",
+                                                  "lab_invitation__lab"))
     stage = services.help_stage_open(item)
-    invite = (user.has_perm("assessment.offer_help", item) and stage is not None
-              and stage not in {o.stage for o in offers})
+    stage_free = stage is not None and stage not in {o.stage for o in offers}
+    is_complainant = user.has_perm("assessment.offer_help", item)
+    invite = is_complainant and stage_free
+    record = staff and item.person_id is not None and stage_free
+    choices = accepting_choices(item) if (invite or record) else None
+    for offer in offers:
+        offer.may_post = may_post_pending_offer(user, offer)
     context = {
         "complaint": item, "updates": updates, "staff": staff,
-        "is_complainant": user.has_perm("assessment.offer_help", item),
+        "is_complainant": is_complainant,
         "status_form": StatusForm(complaint=item) if staff else None,
         "note_form": NoteForm() if staff else None,
-        "help_form": HelpForm() if invite else None,
+        "help_form": (help_form or HelpForm(choices=choices)) if invite else None,
         "help_stage": stage,
-        "offers": offers if (staff or user.has_perm("assessment.offer_help", item)) else [],
+        "offers": offers if (staff or is_complainant) else [],
         "follow_up_form": FollowUpForm() if staff else None,
-        "can_record_help": staff and item.person_id is not None and stage is not None
-        and stage not in {o.stage for o in offers},
+        "can_record_help": record,
+        "behalf_form": (behalf_form or HelpForm(choices=choices, auto_id="behalf_%s")) if record else None,
     }
-    return render(request, "assessment/complaint.html", context)
+    return render(request, "assessment/complaint.html", context, status=status)
 
 
 @login_required
@@ -307,25 +320,6 @@ def complaint_note(request, pk):
         messages.success(request, _("Update added."))
     else:
         messages.error(request, _("Write the update."))
-    return redirect(item)
-
-
-@login_required
-@require_POST
-def complaint_help(request, pk):
-    item = get_object_or_404(Complaint.objects.select_related("service__organisation", "person"), pk=pk)
-    on_behalf = request.POST.get("on_behalf") == "1"
-    require(request.user, "assessment.record_help_offer" if on_behalf else "assessment.offer_help", item)
-    form = HelpForm(request.POST)
-    form.is_valid()
-    try:
-        services.offer_help(request.user, item, how=form.cleaned_data.get("how", ""), on_behalf=on_behalf,
-                            channel=Channel.PHONE if on_behalf else Channel.WEB)
-    except ValidationError as exc:
-        for msgs in exc.message_dict.values():
-            messages.error(request, " ".join(msgs))
-    else:
-        messages.success(request, _("Thank you for offering to help. Someone will be in touch."))
     return redirect(item)
 
 

@@ -87,3 +87,30 @@ def published(inspection):
     inspections.publish_report(inspection.ivy, inspection.visit, summary="Mostly welcoming.")
     inspection.visit.refresh_from_db()
     return inspection
+
+
+@pytest.fixture
+def helping(personas, world, care):
+    """Where complainants' help can go: the Millbrook Timebank (world.group; Bea brokers it; Carla, the
+    citizen, is an active member), the council's own bank (with a member agreement; nobody is a member),
+    and an invitation-only design lab of the council about its home care, gathering views. Sam (staff of
+    Social Care) also brokers Millbrook."""
+    from types import SimpleNamespace
+
+    from coproduce.conftest import member
+    from coproduce.design import services as design_services
+    from coproduce.timebank import services as timebank_services
+    from coproduce.timebank.models import Category
+
+    pat = personas["platform_admin"]
+    millbrook = timebank_services.create_timebank(pat, name="Millbrook Timebank", slug="millbrook",
+                                                  organisation=world.group)
+    carla = timebank_services.register_member(personas["broker"], millbrook, person=personas["citizen"].person)
+    council_bank = timebank_services.create_timebank(pat, name="Council Timebank", slug="council-bank",
+                                                     organisation=world.council,
+                                                     agreement_text="Everyone's hour is worth the same.")
+    lab = design_services.create_lab(pat, world.council, title="Redesigning home care visits",
+                                     challenge="Visits that arrive on time", participation="invitation")
+    member(personas["staff"], world.group, "broker")
+    return SimpleNamespace(millbrook=millbrook, carla=carla, council_bank=council_bank, lab=lab,
+                           befriending=Category.objects.get(slug="befriending", timebank__isnull=True))
