@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
-from coproduce.core.permissions import require
+from coproduce.core.permissions import person_of, require
 from coproduce.design import services as design_services
 from coproduce.design.models import Invitation, Lab
 from coproduce.timebank import postings
@@ -183,6 +183,9 @@ def offer_help(actor, complaint: Complaint, *, route: str = HelpOffer.Route.CONT
     complaint = (Complaint.objects.select_for_update(of=("self",)).select_related("person", "service__organisation")
                  .get(pk=complaint.pk))
     person = complaint.person
+    me = person_of(actor)
+    if not on_behalf and (me is None or person is None or me.pk != person.pk):
+        raise PermissionDenied("assessment.offer_help")  # even administrators accept only for themselves
     if person is None:
         raise ValidationError({"person": [_("We need to know who is offering: the report has no person.")]})
     if route not in HelpOffer.Route.values:
