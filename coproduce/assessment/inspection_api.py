@@ -176,7 +176,7 @@ def visit_detail(request, visit_id: int):
 
 @router.post("/visits/{visit_id}/items/{item_id}/finding", response=VisitDetailOut)
 def record_finding(request, visit_id: int, item_id: int, rating: Form[str] = "", notes: Form[str] = "",
-                   caption: Form[str] = "", photo: File[UploadedFile] | None = None):
+                   caption: Form[str] = "", photo: File[UploadedFile | None] = None):
     """Rate a checklist item with notes and, optionally, a photo (JPEG, PNG or WebP, checked by content
     and size). All or nothing."""
     visit = _visit(visit_id)
