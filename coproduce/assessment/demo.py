@@ -8,9 +8,10 @@ from datetime import time, timedelta
 from django.utils import timezone
 
 from coproduce.core.audit import Channel
+from coproduce.timebank.models import TimebankMember
 
-from . import services
-from .models import Complaint, Rating
+from . import help_services, services
+from .models import Complaint, HelpOffer, Rating
 
 SERVICES = {
     "Adult Social Care": dict(
@@ -119,6 +120,7 @@ def load(town) -> None:
         staff, made["Adult Social Care"], kind=Complaint.Kind.COMPLAINT, is_public=False, on_behalf_of=caller,
         channel=Channel.PHONE, description="Carer visits keep arriving late in the morning.", offer_help=True,
         help_how="I could help test the new rota with other families.")
+    _load_helper_from_a_complaint(town, made["Parks and Green Spaces"])
     # Ratings over the last months, so the trend chart has a story.
     raters = [p for p in town.citizens if p.user_id]
     for name in ("Adult Social Care", "Parks and Green Spaces", "Riverton Libraries"):
@@ -256,3 +258,20 @@ def _load_inspections(town, made) -> None:
     del signs
     inspections.schedule_visit(admin, review, made["Adult Social Care"], visit_on=today + timedelta(days=14),
                                team=inspectors[2:4], channel=Channel.SYSTEM)
+
+
+def _load_helper_from_a_complaint(town, service) -> None:
+    """A member of the Riverton Timebank reports a broken bench; once it is fixed she accepts the
+    invitation to help and her offer of time appears in the timebank."""
+    member = TimebankMember.objects.filter(timebank__slug="riverton", person__user__isnull=False,
+                                           status=TimebankMember.Status.ACTIVE).order_by("id").first()
+    if member is None:  # the timebank demo is not installed
+        return
+    complaint = services.submit_complaint(
+        member.person.user, service, description="The bench by the duck pond has a broken leg.",
+        address_string="Millbrook Green, by the pond", attributes={"PROBLEM": "bench"}, channel=Channel.WEB)
+    for status in (Complaint.Status.ACKNOWLEDGED, Complaint.Status.IN_PROGRESS, Complaint.Status.RESOLVED):
+        services.change_complaint_status(town.admin, complaint, status, channel=Channel.SYSTEM,
+                                         note="The bench has been repaired." if status == "resolved" else "")
+    help_services.offer_help(member.person.user, complaint, route=HelpOffer.Route.TIMEBANK,
+                             timebank=member.timebank, how="I can help repaint the park benches in spring.")
