@@ -243,3 +243,10 @@ def survey_results_json(request, slug: str, group: int | None = None):
                           **_jsonable(body)})
     return {"survey": survey.slug, "status": survey.status, "responses": survey.response_count,
             "questions": questions}
+
+
+# --- monitoring campaigns (their own module) ----------------------------------------------------
+
+from .monitoring_api import router as monitoring_router  # noqa: E402
+
+router.add_router("/", monitoring_router)

@@ -441,6 +441,8 @@ def record_observation(actor, campaign: Campaign, *, values: dict, observed_at, 
     else:
         require(actor, "assessment.record_observation", campaign)
         volunteer = mine
+        if volunteer is None:  # a platform administrator who has not joined
+            raise ValidationError({"volunteer": [_("Join the campaign, or choose whose observation this is.")]})
     measures = list(campaign.measures.all())
     cleaned, where, minutes, notes, observed_at = _checked(campaign, measures, values, observed_at, location,
                                                            latitude, longitude, minutes_spent, notes)
