@@ -11,11 +11,11 @@ the person) and their free-text notes and text values blanked.
 
 from .models import (
     Complaint,
+    HelpOffer,
+    InspectorTraining,
     Measure,
     Observation,
     ObservationValue,
-    HelpOffer,
-    InspectorTraining,
     Rating,
     RatingReport,
     SurveyAnswer,
