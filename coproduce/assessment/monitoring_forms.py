@@ -21,6 +21,22 @@ class CampaignForm(forms.ModelForm):
                    "ends_on": forms.DateInput(attrs={"type": "date"}),
                    "purpose": forms.Textarea(attrs={"rows": 3}), "method": forms.Textarea(attrs={"rows": 5})}
 
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if campaign is not None and campaign.timebank_id is not None:
+            from coproduce.timebank.models import TimebankMember
+
+            self.fields["credit_from"] = forms.ModelChoiceField(
+                label=Campaign._meta.get_field("credit_from").verbose_name,
+                help_text=Campaign._meta.get_field("credit_from").help_text, required=False,
+                queryset=TimebankMember.objects.filter(timebank_id=campaign.timebank_id,
+                                                       status=TimebankMember.Status.ACTIVE)
+                .exclude(kind=TimebankMember.Kind.INDIVIDUAL).select_related("person", "timebank"),
+                initial=campaign.credit_from_id)
+
+    def changes(self, campaign: Campaign) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if getattr(campaign, name) != value}
+
 
 class MeasureForm(forms.Form):
     name = forms.CharField(label=_("What is observed"), max_length=200)

@@ -64,6 +64,26 @@ def campaign_create(request, org_slug):
     return render(request, "assessment/campaign_form.html", {"form": form, "organisation": organisation})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_edit(request, slug):
+    item = _campaign(slug)
+    require(request.user, "assessment.change_campaign", item)
+    fields = ["title", "purpose", "method", "partner", "starts_on", "ends_on", "timebank"]
+    initial = {name: getattr(item, name) for name in fields}
+    form = CampaignForm(request.POST or None, initial=initial, campaign=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            monitoring.update_campaign(request.user, item, **form.changes(item))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(item)
+    return render(request, "assessment/campaign_form.html", {"form": form, "campaign": item,
+                                                             "organisation": item.organisation})
+
+
 def campaign(request, slug):
     item = _campaign(slug)
     user = request.user

@@ -55,6 +55,7 @@ urlpatterns = [
     path("campaigns/observations/<int:pk>/withdraw/", monitoring_views.observation_withdraw,
          name="observation_withdraw"),
     path("campaigns/<slug:slug>/", monitoring_views.campaign, name="campaign"),
+    path("campaigns/<slug:slug>/edit/", monitoring_views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/measures/add/", monitoring_views.measure_add, name="measure_add"),
     path("campaigns/<slug:slug>/status/", monitoring_views.campaign_status, name="campaign_status"),
     path("campaigns/<slug:slug>/join/", monitoring_views.campaign_join, name="campaign_join"),
