@@ -250,8 +250,10 @@ def campaign_volunteers(request, slug):
         else:
             messages.success(request, _("%(name)s takes part now.") % {"name": person.name})
             return redirect("assessment:campaign_volunteers", item.slug)
+    recent = (Observation.objects.filter(campaign=item).select_related("volunteer__person", "recorded_by__person")
+              .order_by("-entered_at", "-id")[:50])
     return render(request, "assessment/campaign_volunteers.html", {"campaign": item, "volunteers": volunteers,
-                                                                   "form": form})
+                                                                   "form": form, "recent": recent})
 
 
 def _organisation_and_parts(organisation) -> set[int]:

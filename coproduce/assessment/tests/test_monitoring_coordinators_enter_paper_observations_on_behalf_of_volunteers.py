@@ -52,3 +52,17 @@ def test_volunteers_cannot_enter_observations_for_others(river, personas):
         monitoring.enrol(river.bea, river.campaign, dot)
     assert "already takes part" in caught.value.message_dict["person"][0]
     assert Observation.objects.count() == 0
+
+
+def test_the_volunteers_page_shows_who_entered_what_and_coordinators_withdraw(river, personas, client_as):
+    dot = Person.objects.create(name="Dot Offline")
+    volunteer = monitoring.enrol(river.bea, river.campaign, dot)
+    observation = monitoring.record_observation(river.bea, river.campaign, volunteer=volunteer, channel="paper",
+                                                **sheet(river))
+    client = client_as(river.bea)
+    page = client.get(f"/services/campaigns/{river.campaign.slug}/volunteers/").content.decode()
+    assert "Dot Offline" in page and "by Bea Broker (paper)" in page
+    response = client.post(f"/services/campaigns/observations/{observation.pk}/withdraw/",
+                           {"next": f"/services/campaigns/{river.campaign.slug}/volunteers/"})
+    assert response.status_code == 302 and response["Location"].endswith("/volunteers/")
+    assert Observation.objects.get(pk=observation.pk).status == "withdrawn"
