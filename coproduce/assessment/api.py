@@ -249,3 +249,9 @@ def survey_results_json(request, slug: str, group: int | None = None):
 from .inspection_api import router as inspection_router  # noqa: E402
 
 router.add_router("/inspections", inspection_router)
+
+# --- monitoring campaigns (their own module) ----------------------------------------------------
+
+from .monitoring_api import router as monitoring_router  # noqa: E402
+
+router.add_router("/", monitoring_router)

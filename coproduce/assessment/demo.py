@@ -138,6 +138,7 @@ def load(town) -> None:
         services.rebuild_rating_summary(admin, service, channel=Channel.SYSTEM)
     _load_surveys(town, made)
     _load_inspections(town, made)
+    _load_monitoring(town)
 
 
 def _load_surveys(town, made) -> None:
@@ -275,3 +276,46 @@ def _load_helper_from_a_complaint(town, service) -> None:
                                          note="The bench has been repaired." if status == "resolved" else "")
     help_services.offer_help(member.person.user, complaint, route=HelpOffer.Route.TIMEBANK,
                              timebank=member.timebank, how="I can help repaint the park benches in spring.")
+
+
+def _load_monitoring(town) -> None:
+    """A river water-quality campaign of the council with the Environment Agency: pH, temperature and
+    turbidity, four volunteers (one without a login, whose paper sheets staff enter), a few weeks of
+    readings at three places. Hours are credited through the Riverton Timebank when it exists."""
+    from coproduce.timebank.models import Timebank
+
+    from . import monitoring_services as monitoring
+
+    admin = town.admin
+    today = timezone.localdate()
+    bank = Timebank.objects.filter(organisation=town.organisations.get("Riverton Timebank")).first()
+    campaign = monitoring.create_campaign(
+        admin, town.council, title="River Riv water watch", starts_on=today - timedelta(days=28),
+        ends_on=today + timedelta(days=60), partner="Environment Agency", timebank=bank, channel=Channel.SYSTEM,
+        purpose="Find out whether the River Riv is getting cleaner after the new storm drains.",
+        method="Take a sample at arm's length, away from the bank. Dip the pH strip for 2 seconds and read it "
+               "after 30 seconds. Measure the water temperature 10 cm down. Judge turbidity against the card.")
+    ph = monitoring.add_measure(admin, campaign, name="pH", kind="number", min_value="0", max_value="14",
+                                help_text="Read the strip after 30 seconds.", channel=Channel.SYSTEM)
+    temp = monitoring.add_measure(admin, campaign, name="Water temperature", kind="number", unit="°C",
+                                  min_value="-5", max_value="40", channel=Channel.SYSTEM)
+    turbidity = monitoring.add_measure(admin, campaign, name="Turbidity", kind="choice",
+                                       choices=["clear", "cloudy", "murky"], channel=Channel.SYSTEM)
+    monitoring.set_campaign_status(admin, campaign, "open", channel=Channel.SYSTEM)
+    people = [p for p in town.citizens if p.user_id][10:13]
+    volunteers = [monitoring.enrol(p.user, campaign, channel=Channel.SYSTEM) for p in people]
+    offline = next((p for p in town.citizens if not p.user_id), None)
+    if offline is not None:
+        volunteers.append(monitoring.enrol(admin, campaign, offline, briefed_on=today - timedelta(days=27),
+                                           channel=Channel.IN_PERSON))
+    places = ["Mill weir", "Ferry Lane bridge", "Quay steps"]
+    now = timezone.now()
+    for i in range(14):
+        volunteer = volunteers[i % len(volunteers)]
+        paper = volunteer.person.user_id is None
+        monitoring.record_observation(
+            admin if paper else volunteer.person.user, campaign, volunteer=volunteer if paper else None,
+            channel=Channel.PAPER if paper else Channel.SYSTEM,
+            values={ph.field: str(round(6.6 + (i % 5) * 0.15 + (0.1 if i > 7 else 0), 2)),
+                    temp.field: str(9 + (i % 4) + i // 5), turbidity.field: [0, 0, 1, 2, 1][i % 5]},
+            observed_at=now - timedelta(days=26 - i * 2, hours=3), location=places[i % 3], minutes_spent=20 + 5 * (i % 3))

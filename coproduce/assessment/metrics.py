@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.outcomes.metrics import moment, organisation_ids, register
 
-from .models import Complaint, InspectionAction, SurveyResponse
+from .models import Complaint, InspectionAction, Observation, SurveyResponse
 
 # Without an "expected by" date, a complaint counts as resolved in time within this many days.
 DEFAULT_DAYS_TO_RESOLVE = 28
@@ -51,6 +51,23 @@ def survey_responses(organisation, start: date, end: date) -> int:
         submitted_at__gte=moment(start), submitted_at__lt=moment(end)).count()
 
 
+def _observations(organisation, start: date, end: date):
+    return Observation.objects.filter(
+        campaign__organisation_id__in=organisation_ids(organisation), status=Observation.Status.RECORDED,
+        observed_at__gte=moment(start), observed_at__lt=moment(end))
+
+
+def monitoring_observations(organisation, start: date, end: date) -> int:
+    """Observations recorded (online or from paper sheets, withdrawn ones not counted) in the
+    organisation's monitoring campaigns, by the day they were observed."""
+    return _observations(organisation, start, end).count()
+
+
+def monitoring_minutes(organisation, start: date, end: date) -> int:
+    """Minutes volunteers gave to the organisation's monitoring campaigns in the period."""
+    return _observations(organisation, start, end).aggregate(total=Sum("minutes_spent"))["total"] or 0
+
+
 def register_metrics() -> None:
     register("assessment.complaints_resolved_in_time", _("Complaints resolved in time"),
              complaints_resolved_in_time, kind="percent", unit="%",
@@ -62,3 +79,10 @@ def register_metrics() -> None:
                            "their deadline."))
     register("assessment.survey_responses", _("Survey responses"), survey_responses, kind="count",
              unit=_("responses"), description=_("Responses to the organisation's surveys, online and on paper."))
+    register("assessment.monitoring_observations", _("Monitoring observations recorded"), monitoring_observations,
+             kind="count", unit=_("observations"),
+             description=_("Observations volunteers recorded in the organisation's monitoring campaigns."))
+    register("assessment.monitoring_hours", _("Hours given in monitoring campaigns"), monitoring_minutes,
+             kind="hours", unit=_("hours"),
+             description=_("Time volunteers spent observing and recording for the organisation's monitoring "
+                           "campaigns."))

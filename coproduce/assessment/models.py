@@ -840,3 +840,8 @@ class ActionChase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action_id} {self.chased_on}"
+
+
+# --- monitoring campaigns (kept in their own module) -------------------------------------------
+
+from .monitoring_models import Campaign, Measure, Observation, ObservationValue, Volunteer  # noqa: E402,F401

@@ -218,3 +218,8 @@ rules.add_perm("assessment.complete_action", visit_published & (works_for_inspec
 rules.add_perm("assessment.close_action", on_visit_team | runs_inspections | is_platform_admin)
 rules.add_perm("assessment.view_photo", visit_published | on_visit_team | runs_inspections | is_platform_admin)
 rules.add_perm("assessment.view_service_actions", works_for_service | is_platform_admin)
+
+
+# --- monitoring campaigns ----------------------------------------------------------------------
+
+from . import monitoring_permissions  # noqa: E402,F401  (registers the campaign permissions)

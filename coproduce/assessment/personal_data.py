@@ -5,18 +5,24 @@ stay right), unlinks help offers (and blanks their words; the timebank offer or 
 erased by the timebank and design apps), and unlinks ratings: the ratings keep counting in the summaries but
 their comments are removed. Identified survey responses are unlinked and their free-text answers
 blanked (the other answers keep counting in the results). Inspectors' training records are deleted and
-they leave their visit teams (findings and reports stay, as the team's work).
+they leave their visit teams (findings and reports stay, as the team's work). Monitoring observations
+stay for the campaigns' aggregates, with the volunteer's identity removed (the enrolment is unlinked from
+the person) and their free-text notes and text values blanked.
 """
 
 from .models import (
     Complaint,
     HelpOffer,
     InspectorTraining,
+    Measure,
+    Observation,
+    ObservationValue,
     Rating,
     RatingReport,
     SurveyAnswer,
     SurveyResponse,
     Visit,
+    Volunteer,
 )
 
 
@@ -58,6 +64,21 @@ def export(person) -> dict:
             {"service": v.service.name, "visit_on": v.visit_on.isoformat(), "kind": v.kind, "status": v.status}
             for v in Visit.objects.filter(team=person).select_related("service").order_by("pk")
         ],
+        "monitoring_enrolments": [
+            {"campaign": v.campaign.title, "role": v.role, "enrolled": v.enrolled_at.isoformat(),
+             "briefed_on": v.briefed_on.isoformat() if v.briefed_on else None}
+            for v in Volunteer.objects.filter(person=person).select_related("campaign").order_by("pk")
+        ],
+        "monitoring_observations": [
+            {"campaign": o.campaign.title, "observed_at": o.observed_at.isoformat(), "location": o.location,
+             "latitude": str(o.latitude) if o.latitude is not None else None,
+             "longitude": str(o.longitude) if o.longitude is not None else None, "minutes": o.minutes_spent,
+             "notes": o.notes, "status": o.status, "channel": o.channel, "on_behalf": o.on_behalf,
+             "entered": o.entered_at.isoformat(), "credited": o.credited_at is not None,
+             "values": {v.measure.name: v.value for v in o.values.all()}}
+            for o in Observation.objects.filter(volunteer__person=person).select_related("campaign")
+            .prefetch_related("values__measure").order_by("pk")
+        ],
         "reports_of_ratings": [
             {"rating": r.rating_id, "reason": r.reason, "reported": r.created_at.isoformat()}
             for r in RatingReport.objects.filter(reporter=person).order_by("pk")
@@ -78,3 +99,9 @@ def erase(person) -> None:
     InspectorTraining.objects.filter(person=person).delete()
     for visit in Visit.objects.filter(team=person):
         visit.team.remove(person)
+    observations = Observation.objects.filter(volunteer__person=person)
+    ObservationValue.objects.filter(observation__in=observations, measure__kind=Measure.Kind.TEXT).update(value="")
+    observations.update(notes="")
+    Volunteer.objects.filter(person=person).update(person=None, enrolled_by=None)
+    if person.user_id:
+        Observation.objects.filter(recorded_by_id=person.user_id).update(recorded_by=None)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, inspection_views, survey_views, views
+from . import help_views, inspection_views, monitoring_views, survey_views, views
 
 app_name = "assessment"
 
@@ -50,6 +50,22 @@ urlpatterns = [
     path("inspections/visits/<int:pk>/publish/", inspection_views.visit_publish, name="visit_publish"),
     path("inspections/actions/<int:pk>/", inspection_views.action_update, name="action_update"),
     path("inspections/photos/<int:pk>/", inspection_views.photo, name="photo"),
+    # Monitoring campaigns.
+    path("campaigns/", monitoring_views.campaigns, name="campaigns"),
+    path("campaigns/new/<slug:org_slug>/", monitoring_views.campaign_create, name="campaign_create"),
+    path("campaigns/observations/<int:pk>/withdraw/", monitoring_views.observation_withdraw,
+         name="observation_withdraw"),
+    path("campaigns/<slug:slug>/", monitoring_views.campaign, name="campaign"),
+    path("campaigns/<slug:slug>/edit/", monitoring_views.campaign_edit, name="campaign_edit"),
+    path("campaigns/<slug:slug>/measures/add/", monitoring_views.measure_add, name="measure_add"),
+    path("campaigns/<slug:slug>/status/", monitoring_views.campaign_status, name="campaign_status"),
+    path("campaigns/<slug:slug>/join/", monitoring_views.campaign_join, name="campaign_join"),
+    path("campaigns/<slug:slug>/record/", monitoring_views.observation_record, name="observation_record"),
+    path("campaigns/<slug:slug>/on-behalf/", monitoring_views.observation_on_behalf, name="observation_on_behalf"),
+    path("campaigns/<slug:slug>/mine/", monitoring_views.my_observations, name="my_observations"),
+    path("campaigns/<slug:slug>/volunteers/", monitoring_views.campaign_volunteers, name="campaign_volunteers"),
+    path("campaigns/<slug:slug>/credit/", monitoring_views.campaign_credit, name="campaign_credit"),
+    path("campaigns/<slug:slug>/observations.csv", monitoring_views.campaign_csv, name="campaign_csv"),
     path("<slug:slug>/actions/", inspection_views.service_actions, name="service_actions"),
     path("<slug:slug>/", views.service, name="service"),
     path("<slug:slug>/edit/", views.service_edit, name="service_edit"),

@@ -17,6 +17,7 @@ def navigation(request):
         (reverse("budgeting:processes"), _("Budgets and priorities")),
         (reverse("assessment:directory"), _("Services")),
         (reverse("assessment:surveys"), _("Surveys")),
+        (reverse("assessment:campaigns"), _("Monitoring")),
         (reverse("design:labs"), _("Design labs")),
         (reverse("outcomes:index"), _("Outcomes")),
     ]

@@ -114,3 +114,34 @@ def helping(personas, world, care):
     member(personas["staff"], world.group, "broker")
     return SimpleNamespace(millbrook=millbrook, carla=carla, council_bank=council_bank, lab=lab,
                            befriending=Category.objects.get(slug="befriending", timebank__isnull=True))
+
+
+@pytest.fixture
+def river(personas, world):
+    """Millbrook Timebank (world.group, where Bea is broker) runs an open river water-quality campaign
+    started 30 days ago: pH (0–14), temperature (°C, -5–40), turbidity (clear/cloudy/murky), litter seen
+    (yes/no, optional) and notes (optional). Carla (citizen) joined it as a volunteer."""
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from coproduce.assessment import monitoring_services as monitoring
+
+    bea = personas["broker"]
+    today = timezone.localdate()
+    campaign = monitoring.create_campaign(
+        bea, world.group, title="Mill River water watch", starts_on=today - timedelta(days=30),
+        purpose="Know whether the river is getting cleaner.", method="Dip the strip at the weir, read at 30 s.",
+        partner="Environment Agency", area=world.hood)
+    ph = monitoring.add_measure(bea, campaign, name="pH", kind="number", min_value="0", max_value="14")
+    temp = monitoring.add_measure(bea, campaign, name="Water temperature", kind="number", unit="°C",
+                                  min_value="-5", max_value="40")
+    turbidity = monitoring.add_measure(bea, campaign, name="Turbidity", kind="choice",
+                                       choices=["clear", "cloudy", "murky"])
+    litter = monitoring.add_measure(bea, campaign, name="Litter seen", kind="yes_no", required=False)
+    notes = monitoring.add_measure(bea, campaign, name="Notes", kind="text", required=False)
+    monitoring.set_campaign_status(bea, campaign, "open")
+    carla = monitoring.enrol(personas["citizen"], campaign)
+    return SimpleNamespace(campaign=campaign, ph=ph, temp=temp, turbidity=turbidity, litter=litter, notes=notes,
+                           carla=carla, bea=bea, today=today)
