@@ -156,6 +156,17 @@ class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
+class SupportOnBehalfForm(forms.Form):
+    """Staff record (or take back) the support of someone who asked on paper, by phone or in person."""
+    on_behalf_of = forms.ModelChoiceField(label=_("Who supports it?"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES, widget=forms.RadioSelect)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["on_behalf_of"].queryset = people
+
+
 class PledgeForm(forms.Form):
     kind = forms.ChoiceField(label=_("What do you offer?"), choices=Pledge.Kind.choices, widget=forms.RadioSelect)
     hours = forms.DecimalField(label=_("Hours"), required=False, min_value=0, max_value=100000, decimal_places=2)
