@@ -330,6 +330,8 @@ def proposal_detail(request, slug, pk):
                                                             "cost": proposal.cost or proposal.cost_estimate}),
         "merge_form": MergeForm(proposal=proposal),
         "comment_form": CommentForm(),
+        "comment_on_behalf_form": CommentForm(on_behalf=True, people=_people_for(user, process), auto_id="cob_%s")
+        if can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW) else None,
         "support_form": SupportOnBehalfForm(people=_people_for(user, process), auto_id="sob_%s")
         if can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW) else None,
         "pledge_form": PledgeForm(groups=groups),
@@ -412,11 +414,17 @@ def proposal_merge(request, slug, pk):
 @require_POST
 def proposal_comment(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
-    require(request.user, "budgeting.take_part", process)
-    form = CommentForm(request.POST)
-    return _post_form(request, form, lambda d: services.add_comment(request.user, proposal, body=d["body"]),
-                      _("Comment added."), process=process, done=proposal,
-                      title=_("Comment on “%(t)s”") % {"t": proposal.title}, submit=_("Add comment"))
+    if "on_behalf_of" in request.POST or "channel" in request.POST:
+        require(request.user, "budgeting.act_on_behalf", process)
+        form = CommentForm(request.POST, on_behalf=True, people=_people_for(request.user, process))
+    else:
+        require(request.user, "budgeting.take_part", process)
+        form = CommentForm(request.POST)
+    return _post_form(request, form, lambda d: services.add_comment(
+        request.user, proposal, body=d["body"], on_behalf_of=d.get("on_behalf_of"),
+        channel=d.get("channel") or Channel.WEB),
+        _("Comment added."), process=process, done=proposal,
+        title=_("Comment on “%(t)s”") % {"t": proposal.title}, submit=_("Add comment"))
 
 
 @login_required
