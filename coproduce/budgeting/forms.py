@@ -155,6 +155,26 @@ class MergeForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
+    def __init__(self, *args, on_behalf=False, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:  # staff write down a comment made on paper, by phone or in person
+            self.fields["body"].label = _("Their comment")
+            self.fields["on_behalf_of"] = forms.ModelChoiceField(
+                label=_("Whose comment is it?"), queryset=people if people is not None else Person.objects.none())
+            self.fields["channel"] = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES,
+                                                       widget=forms.RadioSelect)
+
+
+class SupportOnBehalfForm(forms.Form):
+    """Staff record (or take back) the support of someone who asked on paper, by phone or in person."""
+    on_behalf_of = forms.ModelChoiceField(label=_("Who supports it?"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES, widget=forms.RadioSelect)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if people is not None:
+            self.fields["on_behalf_of"].queryset = people
+
 
 class PledgeForm(forms.Form):
     kind = forms.ChoiceField(label=_("What do you offer?"), choices=Pledge.Kind.choices, widget=forms.RadioSelect)

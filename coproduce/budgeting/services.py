@@ -563,24 +563,30 @@ def hide_comment(actor, comment: Comment, *, reason: str = "", channel=Channel.W
 
 
 @transaction.atomic
-def toggle_support(actor, proposal: Proposal, channel=Channel.WEB) -> bool:
-    """Support a proposal before the vote, or take the support back. Returns whether it is now supported."""
+def toggle_support(actor, proposal: Proposal, *, on_behalf_of: Person | None = None, channel=Channel.WEB) -> bool:
+    """Support a proposal before the vote, or take the support back. Returns whether it is now supported.
+    Staff record the support of someone who asked on paper, by phone or in person (`on_behalf_of`)."""
     process = proposal.process
-    _require(actor, "budgeting.take_part", process, channel)
+    person, for_someone = _acting_for(actor, on_behalf_of, channel)
+    _require(actor, "budgeting.act_on_behalf" if for_someone else "budgeting.take_part", process, channel)
     _phase(process, Phase.COLLECT, Phase.REVIEW)
-    me = person_of(actor)
-    if me is None:
+    if person is None:
+        if for_someone:
+            raise ValidationError({"on_behalf_of": [_("Choose the person who supports this proposal.")]})
         raise PermissionDenied("budgeting.take_part")
     if proposal.status in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN, Proposal.Status.INFEASIBLE):
         raise ValidationError({"proposal": [_("This proposal can no longer be supported.")]})
-    deleted, _rows = Support.objects.filter(proposal=proposal, person=me).delete()
+    on_behalf = person if for_someone else None
+    deleted, _rows = Support.objects.filter(proposal=proposal, person=person).delete()
     if deleted:
         Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") - 1)
-        audit.record(actor, "proposal.unsupport", proposal, organisation=process.organisation, channel=channel)
+        audit.record(actor, "proposal.unsupport", proposal, organisation=process.organisation,
+                     on_behalf_of=on_behalf, channel=channel)
         return False
-    Support.objects.create(proposal=proposal, person=me)
+    Support.objects.create(proposal=proposal, person=person)
     Proposal.objects.filter(pk=proposal.pk).update(support_count=F("support_count") + 1)
-    audit.record(actor, "proposal.support", proposal, organisation=process.organisation, channel=channel)
+    audit.record(actor, "proposal.support", proposal, organisation=process.organisation,
+                 on_behalf_of=on_behalf, channel=channel)
     return True
 
 

@@ -38,6 +38,7 @@ from .forms import (
     ProposalFilterForm,
     ProposalForm,
     ReviewForm,
+    SupportOnBehalfForm,
     VoterForm,
     WithdrawForm,
 )
@@ -301,6 +302,7 @@ def proposal_detail(request, slug, pk):
     me = person_of(user)
     phase = process.phase
     can_moderate = user.has_perm("budgeting.moderate", process)
+    can_act_on_behalf = user.has_perm("budgeting.act_on_behalf", process)
     comments = proposal.comments.select_related("author")
     if not can_moderate:
         comments = comments.filter(is_hidden=False)
@@ -328,6 +330,10 @@ def proposal_detail(request, slug, pk):
                                                             "cost": proposal.cost or proposal.cost_estimate}),
         "merge_form": MergeForm(proposal=proposal),
         "comment_form": CommentForm(),
+        "comment_on_behalf_form": CommentForm(on_behalf=True, people=_people_for(user, process), auto_id="cob_%s")
+        if can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW) else None,
+        "support_form": SupportOnBehalfForm(people=_people_for(user, process), auto_id="sob_%s")
+        if can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW) else None,
         "pledge_form": PledgeForm(groups=groups),
         "progress_form": ProgressForm(initial={"progress": proposal.progress, "spent": proposal.spent}),
         "milestone_form": MilestoneForm(),
@@ -408,11 +414,17 @@ def proposal_merge(request, slug, pk):
 @require_POST
 def proposal_comment(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
-    require(request.user, "budgeting.take_part", process)
-    form = CommentForm(request.POST)
-    return _post_form(request, form, lambda d: services.add_comment(request.user, proposal, body=d["body"]),
-                      _("Comment added."), process=process, done=proposal,
-                      title=_("Comment on “%(t)s”") % {"t": proposal.title}, submit=_("Add comment"))
+    if "on_behalf_of" in request.POST or "channel" in request.POST:
+        require(request.user, "budgeting.act_on_behalf", process)
+        form = CommentForm(request.POST, on_behalf=True, people=_people_for(request.user, process))
+    else:
+        require(request.user, "budgeting.take_part", process)
+        form = CommentForm(request.POST)
+    return _post_form(request, form, lambda d: services.add_comment(
+        request.user, proposal, body=d["body"], on_behalf_of=d.get("on_behalf_of"),
+        channel=d.get("channel") or Channel.WEB),
+        _("Comment added."), process=process, done=proposal,
+        title=_("Comment on “%(t)s”") % {"t": proposal.title}, submit=_("Add comment"))
 
 
 @login_required
@@ -430,6 +442,8 @@ def comment_hide(request, slug, pk):
 @require_POST
 def proposal_support(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
+    if "on_behalf_of" in request.POST or "channel" in request.POST:
+        return _support_on_behalf(request, process, proposal)
     try:
         supported = services.toggle_support(request.user, proposal)
     except ValidationError as exc:
@@ -437,6 +451,24 @@ def proposal_support(request, slug, pk):
     else:
         messages.success(request, _("You support this proposal.") if supported else _("Support taken back."))
     return redirect(proposal)
+
+
+def _support_on_behalf(request, process, proposal):
+    require(request.user, "budgeting.act_on_behalf", process)
+    form = SupportOnBehalfForm(request.POST, people=_people_for(request.user, process))
+    if form.is_valid():
+        who = form.cleaned_data["on_behalf_of"]
+        try:
+            supported = services.toggle_support(request.user, proposal, on_behalf_of=who,
+                                                channel=form.cleaned_data["channel"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, (_("%(name)s now supports this proposal.") if supported
+                                       else _("%(name)s's support is taken back.")) % {"name": who.name})
+            return redirect(proposal)
+    return _form_page(request, form, process=process, title=_("Support on someone's behalf: %(t)s") % {
+        "t": proposal.title}, submit=_("Record the support"), status=400)
 
 
 @login_required
