@@ -13,14 +13,16 @@ timebank's matching does (`timebank.suggestions`), with the same counters:
   applies them with the engine's `upsert`/`remove`.
 - scope `assets:needs`: likewise for needs (`needs_changed(need_ids)`), keyed by need.
 
-Each request reads the versions (two indexed one-row queries) and the adjacency of areas and the
-shared category groups (two small queries); if either of those differs from what the index was
-built with, if more than `INCREMENTAL_LIMIT` keys changed, a change names no key, or the index is
+Each request reads the version (one indexed one-row query); the adjacency of areas and the shared
+category groups are re-read at most once a minute. If the version moved, or areas or groups differ
+from what the index was built with, if more than `INCREMENTAL_LIMIT` keys changed, a change names no key, or the index is
 older than `MAX_AGE` (which also picks up a person's changed home area), it is rebuilt.
 
 Visibility differs per viewer and per capability, so there are two people indexes: one of all
 capabilities and one of public capabilities only. A viewer is matched against the first for the
-people they may see in full and against the second for everyone else (see `matching.py`). A cache
+people they may see in full and against the second for everyone else (see `matching.py`). Who a
+viewer supports (the people of their organisations) is cached too, checked per request by one
+aggregate query over those memberships (`supported_people`). A cache
 with no version row yet (nothing ever changed through the services) is never reused.
 """
 
@@ -29,9 +31,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+import numpy as np
+from django.db.models import Count, Max
 from django.utils import timezone
 
-from coproduce.core.models import Area
+from coproduce.core.models import Area, Membership
 from coproduce.timebank import matching as engine
 from coproduce.timebank.models import Category, MatchingChange
 from coproduce.timebank.suggestions import _version, bump_scope
@@ -60,10 +64,26 @@ def needs_changed(need_ids) -> None:
 def clear_cache() -> None:
     with _lock:
         _cache.clear()
+        _shape.clear()
+        _supported.clear()
+
+
+SHAPE_MAX_AGE = timedelta(minutes=1)
+_shape: list = []  # [read at, (adjacency, category groups)]
 
 
 def shape() -> tuple[dict, dict]:
-    """What every index depends on besides its rows: the adjacency of areas and category groups."""
+    """What every index depends on besides its rows: the adjacency of areas and the category groups.
+    Both change rarely (an administrator's edit), so they are re-read at most once a minute."""
+    now = timezone.now()
+    if _shape and now - _shape[0] < SHAPE_MAX_AGE:
+        return _shape[1]
+    current = _read_shape()
+    _shape[:] = [now, current]
+    return current
+
+
+def _read_shape() -> tuple[dict, dict]:
     adjacency: dict[int, list[int]] = defaultdict(list)
     for a, b in Area.adjacent.through.objects.values_list("from_area_id", "to_area_id").order_by("pk"):
         adjacency[a].append(b)
@@ -220,3 +240,28 @@ def _update_needs(needs: OpenNeeds, need_ids: set[int]) -> None:
 
 def open_needs() -> OpenNeeds:
     return _get(NEEDS, _build_needs, _update_needs)
+
+
+# --- who a viewer supports --------------------------------------------------------------------------
+
+_supported: dict[frozenset, tuple] = {}  # organisations -> (fingerprint, sorted person ids)
+
+
+def supported_people(orgs) -> np.ndarray:
+    """Sorted ids of the people with a membership of one of `orgs`, cached per set of organisations
+    and checked with one aggregate query (count and highest id of those memberships: any membership
+    added or removed changes it)."""
+    key = frozenset(orgs)
+    if not key:
+        return np.zeros(0, dtype=np.int64)
+    memberships = Membership.objects.filter(organisation_id__in=key).order_by()
+    fingerprint = tuple(memberships.aggregate(n=Count("pk"), last=Max("pk")).values())
+    cached = _supported.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    people = np.unique(np.fromiter(memberships.values_list("person_id", flat=True), dtype=np.int64))
+    with _lock:
+        if len(_supported) > 1000:
+            _supported.clear()
+        _supported[key] = (fingerprint, people)
+    return people

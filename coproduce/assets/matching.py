@@ -20,7 +20,7 @@ import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coproduce.core.models import Area, Membership, Person
+from coproduce.core.models import Area, Person
 from coproduce.core.permissions import person_of
 from coproduce.timebank import matching as engine
 
@@ -206,21 +206,13 @@ TIMELESS = frozenset({"availability_not_recorded", "available", "partly_availabl
 
 def _seen_in_full(user):
     """A function from person ids (array) to "may see all their capabilities" (mask), or None for
-    platform administrators, who see everything. One query per call, for the fitting people only."""
+    platform administrators, who see everything."""
     orgs = queries.supported_organisations(user)
     if orgs is None:
         return None
     me = person_of(user)
-    mine = me.pk if me is not None else -1
-
-    def mask(ids):
-        known = {mine}
-        if orgs and len(ids):
-            known |= set(Membership.objects.filter(organisation_id__in=orgs, person_id__in=ids.tolist())
-                         .values_list("person_id", flat=True))
-        return np.isin(ids, np.fromiter(known, dtype=np.int64))
-
-    return mask
+    seen = np.union1d(matchindex.supported_people(orgs), [me.pk if me is not None else -1])
+    return lambda ids: np.isin(ids, seen, assume_unique=False)
 
 
 def suggest_for_need(user, need: Need, top: int = 10) -> Suggestions:
@@ -270,18 +262,10 @@ def _runs(user, requester_id):
     (everyone, for platform administrators), the public one for everybody else; never the person
     the need is about."""
     people = matchindex.people()
-    full_mask = _seen_in_full(user)
+    in_full = _seen_in_full(user)
     requester = requester_id or -1
-    if full_mask is None:
+    if in_full is None:
         return [(people.full, lambda ids: ids != requester)]
-    memo: dict = {}
-
-    def in_full(ids):
-        key = ids.tobytes()
-        if key not in memo:
-            memo[key] = full_mask(ids)
-        return memo[key]
-
     return [(people.full, lambda ids: in_full(ids) & (ids != requester)),
             (people.public, lambda ids: ~in_full(ids) & (ids != requester))]
 
