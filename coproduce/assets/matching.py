@@ -13,17 +13,18 @@ the timebank. Reasons are rendered through gettext here, in the words of the ass
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
+import numpy as np
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.models import Area, Person
+from coproduce.core.permissions import person_of
 from coproduce.timebank import matching as engine
-from coproduce.timebank.models import Category
 
-from . import queries
+from . import matchindex, queries
 from .models import Capability, Need
 
 AREA_BANK = 0
@@ -96,21 +97,6 @@ def render_all(reasons, silent=frozenset()) -> list[str]:
 # --- plain data for the engine -----------------------------------------------------------------
 
 
-def _category_groups() -> dict[int, int]:
-    groups: dict[str, int] = {}
-    out = {}
-    for pk, group in Category.objects.filter(timebank__isnull=True).values_list("pk", "group"):
-        out[pk] = groups.setdefault(group, len(groups))
-    return out
-
-
-def _adjacency() -> dict[int, list[int]]:
-    adjacency: dict[int, list[int]] = defaultdict(list)
-    for a, b in Area.adjacent.through.objects.values_list("from_area_id", "to_area_id"):
-        adjacency[a].append(b)
-    return adjacency
-
-
 def _tags(keywords: str) -> frozenset[str]:
     return frozenset(k.strip() for k in keywords.split(",") if k.strip())
 
@@ -163,9 +149,9 @@ def candidates(rows: list[CapRow]) -> list[engine.Candidate]:
     return out
 
 
-def request_for(need: Need, now) -> engine.Request:
-    """The need as an engine request. A one-off need with weekly times is the next such occasion;
-    without times it is "now" (and availability is not compared: see `suggest_for_need`)."""
+def request_for(need, now) -> engine.Request:
+    """The need (a `Need` or a cached `matchindex.NeedRow`) as an engine request. A one-off need
+    with weekly times is the next such occasion; without times it is "now" (and availability is not compared: see `suggest_for_need`)."""
     start, end = now, None
     if need.windows and not need.regular:
         first_start, first_end = need.windows[0]
@@ -177,7 +163,8 @@ def request_for(need: Need, now) -> engine.Request:
         neighbourhood_id=need.neighbourhood_id, category_id=need.category_id, start=start, end=end,
         regular=need.regular, weekly=tuple(tuple(w) for w in need.windows) if need.regular else (),
         tags=_tags(need.keywords), home_visit=need.home_visit, involves_children=need.involves_children,
-        involves_vulnerable_adults=need.involves_vulnerable_adults, sensitive=need.category.sensitive,
+        involves_vulnerable_adults=need.involves_vulnerable_adults,
+        sensitive=need.sensitive if isinstance(need, matchindex.NeedRow) else need.category.sensitive,
         bank_allows_cross_bank=True, now=now,
     )
 
@@ -213,54 +200,101 @@ def _person_label(person, identified: set[int]) -> tuple[str, str | None]:
     return queries.first_name(person.name), None
 
 
+# Availability words that say nothing when the need has no weekly times.
+TIMELESS = frozenset({"availability_not_recorded", "available", "partly_available", "not_usually_available"})
+
+
+def _seen_in_full(user):
+    """A function from person ids (array) to "may see all their capabilities" (mask), or None for
+    platform administrators, who see everything."""
+    orgs = queries.supported_organisations(user)
+    if orgs is None:
+        return None
+    me = person_of(user)
+    seen = np.union1d(matchindex.supported_people(orgs), [me.pk if me is not None else -1])
+    return lambda ids: np.isin(ids, seen, assume_unique=False)
+
+
 def suggest_for_need(user, need: Need, top: int = 10) -> Suggestions:
     """People whose capabilities could meet `need`, among the capabilities `user` may see.
 
-    Reads plain columns (no model rows) for every visible capability, and names only for the people
-    shown: a handful of queries whatever the size of the map."""
-    visible = queries.capabilities_visible_to(user).exclude(person_id=need.person_id or 0)
+    Ranks on the cached indexes (`matchindex`) and reads names only for the people shown: a handful
+    of queries and no rebuild per request, whatever the size of the map."""
     now = _now()
-    # Without times on the need, availability is not compared (every candidate scores the same).
-    index = engine.MemberIndex.build(
-        candidates(cap_rows(visible, with_windows=bool(need.windows))), _adjacency(), _category_groups()
-    )
-    result = engine.suggest_helpers(index, request_for(need, now), top=top, now=now, explain_exclusions=10)
-    exclusions = result.exclusions or {}
-    person_ids = [s.member_id for s in result.suggestions] + list(exclusions)
+    request = request_for(need, now)
+    # Without times on the need, availability is not weighed (nor mentioned).
+    policy = None if need.windows else replace(engine.DEFAULT_POLICY, w_availability=0.0)
+    results = []
+    for index, allowed in _runs(user, need.person_id):
+        result = engine.suggest_helpers(index, request, top=top, now=now, explain_exclusions=10, allowed=allowed,
+                                        policy=policy)
+        results.append((index, result))
+    ranked = sorted(((s, index) for index, r in results for s in r.suggestions), key=lambda t: (-t[0].score,
+                                                                                                 t[0].member_id))
+    ranked = ranked[:top]
+    exclusions = [(m, rs, index) for index, r in results for m, rs in (r.exclusions or {}).items()][:10]
+    person_ids = [s.member_id for s, _ in ranked] + [m for m, _, _ in exclusions]
     people = {p.pk: p for p in Person.objects.filter(pk__in=person_ids).only("pk", "name")}
     identified = queries.identified_person_ids(user, person_ids)
-    hoods = {index.records[m].neighbourhood_id for m in person_ids}
+    hoods = {index.records[s.member_id].neighbourhood_id for s, index in ranked}
     hood_names = dict(Area.objects.filter(pk__in=hoods).values_list("pk", "name"))
-    offer_ids = [o for s in result.suggestions for o in s.offer_ids]
+    offer_ids = [o for s, _ in ranked for o in s.offer_ids]
     descriptions = dict(Capability.objects.filter(pk__in=offer_ids).values_list("pk", "description"))
-    quiet = frozenset() if need.windows else frozenset({"availability_not_recorded"})
+    quiet = frozenset() if need.windows else TIMELESS
     shown = []
-    for s in result.suggestions:
+    for s, index in ranked:
         label, url = _person_label(people[s.member_id], identified)
         shown.append(Shown(
             label=label, neighbourhood=hood_names.get(index.records[s.member_id].neighbourhood_id, ""), url=url,
             score=s.score, items=[descriptions[o] for o in s.offer_ids if o in descriptions],
             reasons=render_all(s.reasons, quiet), flags=render_all(s.flags),
         ))
-    excluded = [(_person_label(people[m], identified)[0], render_all(rs)) for m, rs in exclusions.items()]
-    return Suggestions(shown, render_all(result.notes), result.considered, result.eligible, excluded)
+    excluded = [(_person_label(people[m], identified)[0], render_all(rs)) for m, rs, _ in exclusions]
+    notes = [] if ranked else [str(REASONS["no_suitable_helpers"])]
+    for _index, r in results:
+        notes += [n for n in render_all(r.notes) if n not in notes and n != str(REASONS["no_suitable_helpers"])]
+    return Suggestions(shown, notes, sum(r.considered for _, r in results), sum(r.eligible for _, r in results),
+                       excluded)
+
+
+def _runs(user, requester_id):
+    """(index, allowed) pairs to rank on: the full index for the people the viewer may see in full
+    (everyone, for platform administrators), the public one for everybody else; never the person
+    the need is about."""
+    people = matchindex.people()
+    in_full = _seen_in_full(user)
+    requester = requester_id or -1
+    if in_full is None:
+        return [(people.full, lambda ids: ids != requester)]
+    return [(people.full, lambda ids: in_full(ids) & (ids != requester)),
+            (people.public, lambda ids: ~in_full(ids) & (ids != requester))]
 
 
 def suggest_for_capability(user, capability: Capability, top: int = 10) -> Suggestions:
-    """Open needs (that `user` may see) which `capability` could meet."""
-    needs = list(
-        queries.needs_visible_to(user).filter(status=Need.Status.OPEN)
-        .select_related("category", "neighbourhood", "person", "organisation")
-    )
-    by_id = {n.pk: n for n in needs}
+    """Open needs (that `user` may see) which `capability` could meet, ranked on the cached index of
+    open needs; only the needs shown are read as rows."""
+    needs = matchindex.open_needs()
     now = _now()
-    index = engine.NeedIndex.build([request_for(n, now) for n in needs], _adjacency(), _category_groups())
     own = Capability.objects.filter(person_id=capability.person_id)
     helper = candidates(cap_rows(own, with_windows=True))[0]
     offer = engine.Offer(capability.pk, capability.category_id, _tags(capability.keywords), capability.kind) \
         if capability.category_id else None
-    result = engine.suggest_needs(index, helper, offer, top=top, now=now)
-    identified = queries.identified_person_ids(user, [n.person_id for n in needs if n.person_id])
+    orgs = queries.supported_organisations(user)
+    allowed = None
+    if orgs is not None:
+        me = person_of(user)
+        mine, orgs_array = (me.pk if me is not None else -1), np.fromiter(orgs, dtype=np.int64)
+
+        def allowed(ids):
+            rows = [needs.rows[int(i)] for i in ids]
+            org = np.fromiter((r.organisation_id for r in rows), dtype=np.int64, count=len(rows))
+            person = np.fromiter((r.person_id or -1 for r in rows), dtype=np.int64, count=len(rows))
+            return np.isin(org, orgs_array) | (person == mine)
+
+    result = engine.suggest_needs(needs.index, helper, offer, top=top, now=now, allowed=allowed)
+    ids = [s.request_id for s in result.suggestions]
+    by_id = Need.objects.select_related("category", "neighbourhood", "person", "organisation").in_bulk(ids)
+    identified = queries.identified_person_ids(user, [n.person_id for n in by_id.values() if n.person_id])
     shown = []
     for s in result.suggestions:
         need = by_id[s.request_id]

@@ -129,7 +129,11 @@ class Need(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "status"], name="need_organisation_status")]
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="need_organisation_status"),
+            # The matching index reads every open need (`matchindex`); most needs end up met or closed.
+            models.Index(fields=["status"], name="need_status"),
+        ]
         verbose_name = _("need")
         verbose_name_plural = _("needs")
 

@@ -19,6 +19,7 @@ from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean
 from coproduce.timebank.models import Category
 
+from . import matchindex
 from . import windows as weekly
 from .models import Capability, Channel, CommunityAsset, Need
 
@@ -137,6 +138,7 @@ def add_capability(
         )
         full_clean(capability, exclude=["recorded_by"])
         capability.save()
+        matchindex.capabilities_changed([person.pk])
         audit.record(actor, "capability.add", capability, on_behalf_of=on_behalf, channel=channel,
                      details={"kind": kind, "visibility": visibility, "person": person.pk})
     return capability
@@ -155,6 +157,7 @@ def set_capability_visibility(actor, capability: Capability, visibility: str, ch
         capability.visibility = visibility
         capability.updated_at = timezone.now()
         capability.save(update_fields=["visibility", "updated_at"])
+        matchindex.capabilities_changed([capability.person_id])
         audit.record(actor, "capability.visibility", capability, on_behalf_of=_on_behalf(actor, capability.person),
                      channel=channel, details={"before": before, "after": visibility})
     return capability
@@ -169,6 +172,7 @@ def remove_capability(actor, capability: Capability, channel: str = Channel.WEB)
     with transaction.atomic():
         audit.record(actor, "capability.remove", capability, on_behalf_of=_on_behalf(actor, capability.person),
                      channel=channel, details={"kind": capability.kind, "person": capability.person_id})
+        matchindex.capabilities_changed([capability.person_id])
         capability.delete()
 
 
@@ -237,6 +241,7 @@ def record_need(
         )
         full_clean(need, exclude=["recorded_by"])
         need.save()
+        matchindex.needs_changed([need.pk])
         audit.record(actor, "need.record", need, organisation=organisation, on_behalf_of=person, channel=channel,
                      details={"category": category.slug, "community": person is None,
                               "consent": {"by": consent_by, "at": consent_at.isoformat() if consent_at else None,
@@ -257,6 +262,7 @@ def close_need(actor, need: Need, status: str, channel: str = Channel.WEB) -> Ne
         need.status = status
         need.closed_at = None if status == Need.Status.OPEN else timezone.now()
         need.save(update_fields=["status", "closed_at"])
+        matchindex.needs_changed([need.pk])
         audit.record(actor, "need.status", need, organisation=need.organisation, on_behalf_of=need.person,
                      channel=channel, details={"before": before, "after": status})
     return need
@@ -423,6 +429,8 @@ def export_personal_data(person: Person) -> dict:
 def erase_personal_data(person: Person) -> None:
     """Capabilities and needs about the person are personal data: they go. Community assets they
     suggested stay (they are about a place, not the person) but no longer name who suggested them."""
+    matchindex.capabilities_changed([person.pk])
+    matchindex.needs_changed(list(person.asset_needs.values_list("pk", flat=True)))
     person.capabilities.all().delete()
     person.asset_needs.all().delete()
     CommunityAsset.objects.filter(suggested_by=person).update(suggested_by=None)

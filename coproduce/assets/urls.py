@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import edit_views, views
 
 app_name = "assets"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("can-do/", views.can_do, name="can_do"),
     path("can-do/<int:person_pk>/", views.can_do, name="can_do_for"),
     path("capabilities/<int:pk>/", views.capability_detail, name="capability"),
+    path("capabilities/<int:pk>/edit/", edit_views.capability_edit, name="capability_edit"),
     path("capabilities/<int:pk>/change/", views.capability_change, name="capability_change"),
     path("needs/", views.need_list, name="needs"),
     path("needs/new/", views.need_new, name="need_new"),

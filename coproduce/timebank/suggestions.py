@@ -134,7 +134,12 @@ MAX_AGE = timedelta(hours=1)
 def invalidate(bank: Timebank, members=None) -> None:
     """Matching data of `bank`'s scope changed for `members` (members or ids; None: anything).
     Call inside the changing transaction."""
-    scope = scope_of(bank)
+    bump_scope(scope_of(bank), members)
+
+
+def bump_scope(scope: str, members=None) -> None:
+    """Move `scope`'s version and log which keys changed (objects or ids; None: anything). The asset
+    map uses the same counters for its own scopes. Call inside the changing transaction."""
     if not MatchingVersion.objects.filter(scope=scope).update(version=F("version") + 1):
         MatchingVersion.objects.get_or_create(scope=scope, defaults={"version": 1})
     version = _version(scope)[1]

@@ -75,3 +75,13 @@ def amap(personas, world):
     )
     suggestion = services.suggest_asset(carla, name="Reading corner", kind="place", neighbourhood=world.hood)
     return AssetMap(dan, carla_gardening, dan_diy, dan_need, community_need, hall, allotments, suggestion)
+
+
+@pytest.fixture(autouse=True)
+def fresh_matching_cache():
+    """Each test starts with no cached matching index (a previous test's database was rolled back)."""
+    from coproduce.assets import matchindex
+
+    matchindex.clear_cache()
+    yield
+    matchindex.clear_cache()

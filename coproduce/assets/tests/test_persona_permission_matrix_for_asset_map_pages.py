@@ -33,6 +33,8 @@ MATRIX = [
     row("/asset-map/can-do/{carla}/", LOGIN, 200, 403, 403, 200, 403, 200),
     row("/asset-map/capabilities/{carla_gardening}/", 200, 200, 200, 200, 200, 200, 200),
     row("/asset-map/capabilities/{dan_diy}/", 403, 403, 403, 200, 403, 200, 200),
+    row("/asset-map/capabilities/{dan_diy}/edit/", LOGIN, 403, 403, 200, 403, 200, 200),
+    row("/asset-map/capabilities/{carla_gardening}/edit/", LOGIN, 200, 403, 403, 200, 403, 200),
     row("/asset-map/needs/", LOGIN, 403, 200, 200, 200, 200, 200),
     row("/asset-map/needs/new/", LOGIN, 403, 200, 200, 200, 200, 200),
     row("/asset-map/needs/{dan_need}/", LOGIN, 403, 403, 200, 403, 200, 200),

@@ -99,8 +99,9 @@ def _ranked_offers(cand: Candidate, request: Request, index) -> tuple[int, ...]:
 # ------------------------------------------------------------------ forward
 
 
-def _forward(index: MemberIndex, request: Request, p: Policy) -> SimpleNamespace:
-    """Find members with a fitting offer and apply the hard constraints."""
+def _forward(index: MemberIndex, request: Request, p: Policy, allowed=None) -> SimpleNamespace:
+    """Find members with a fitting offer and apply the hard constraints.  ``allowed`` (member ids ->
+    boolean mask) narrows the fitting members before anything else, e.g. to those a viewer may see."""
     cols = index.cols
     cat = request.category_id
     group = index.group_of(cat)
@@ -137,6 +138,9 @@ def _forward(index: MemberIndex, request: Request, p: Policy) -> SimpleNamespace
         members, fit = om[starts], np.maximum.reduceat(ofit, starts)
     else:
         members, fit = _EMPTY, np.zeros(0)
+    if allowed is not None and len(members):
+        keep = np.asarray(allowed(cols["id"][members]), dtype=bool)
+        members, fit = members[keep], fit[keep]
     n = len(members)
 
     f = SimpleNamespace(members=members, fit=fit, n=n)
@@ -245,6 +249,7 @@ def suggest_helpers(
     now: datetime | None = None,
     explain_exclusions: bool | int = False,
     policy: Policy | None = None,
+    allowed=None,
 ) -> MatchResult:
     """Rank members (and their offers) for ``request``.
 
@@ -256,11 +261,13 @@ def suggest_helpers(
     ascending member id.  ``explain_exclusions=True`` adds, for every
     considered but excluded member, why; an int N limits that to the N
     excluded members with the best fit and distance.  For anyone else use
-    :func:`explain_member`.
+    :func:`explain_member`.  ``allowed``, a function from an array of member
+    ids to a boolean mask, limits who is considered at all (members it
+    refuses are neither suggested, counted nor explained).
     """
     p = policy or index.policy
     now = now or request.now or request.start
-    f = _forward(index, request, p)
+    f = _forward(index, request, p, allowed)
     pos, rows, tier, comps, score, req_minutes = _score_forward(index, request, f, now, p)
     ids = index.cols["id"][rows]
 

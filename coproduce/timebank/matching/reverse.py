@@ -27,10 +27,13 @@ def suggest_needs(
     now: datetime,
     explain_exclusions: bool = False,
     policy: Policy | None = None,
+    allowed=None,
 ) -> MatchResult:
     """Rank open needs/requests that ``helper`` could meet with ``offer``
     (default: with any of their offers).  Same scoring and hard constraints
-    as :func:`suggest_helpers`; ties broken by ascending request id."""
+    as :func:`suggest_helpers`; ties broken by ascending request id.
+    ``allowed`` (an array of request ids -> boolean mask) limits which
+    requests are considered at all, e.g. to those a viewer may see."""
     p = policy or index.policy
     cols = index.cols
     offers = [offer] if offer is not None else list(helper.offers)
@@ -77,6 +80,9 @@ def suggest_needs(
     order = np.lexsort((all_oid, -all_fit, all_rows))
     reqs, first = np.unique(all_rows[order], return_index=True)
     fit = all_fit[order][first]
+    if allowed is not None and len(reqs):
+        keep = np.asarray(allowed(cols["id"][reqs]), dtype=bool)
+        reqs, fit = reqs[keep], fit[keep]
     n = len(reqs)
 
     ok = cols["requester"][reqs] != helper.member_id
