@@ -202,6 +202,12 @@ TASKS = {
     }
 }
 
+# Co-design themes: "tfidf" (default) or "embedding", which uses a sentence-transformers model that is
+# already on disk (DESIGN_THEMES_MODEL: a model name in the local cache or a folder); nothing is ever
+# downloaded, and without such a model the engine falls back to TF-IDF.
+DESIGN_THEMES_BACKEND = os.environ.get("DESIGN_THEMES_BACKEND", "tfidf")
+DESIGN_THEMES_MODEL = os.environ.get("DESIGN_THEMES_MODEL") or None
+
 # Email: console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coproduce <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

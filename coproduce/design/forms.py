@@ -88,9 +88,16 @@ class PaperVotesForm(forms.Form):
             self.fields[name] = forms.ChoiceField(label=s.text, choices=choices, required=False,
                                                   widget=forms.RadioSelect)
             self.statement_fields.append((s.number, name))
+        self.fields["statements"] = forms.CharField(
+            label=_("Statements written on the form"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=_("One statement per line. They are added as this person's statements and moderated "
+                        "like any other."))
 
     def votes(self) -> dict[int, int]:
         return {n: int(self.cleaned_data[name]) for n, name in self.statement_fields if self.cleaned_data.get(name)}
+
+    def new_statements(self) -> list[str]:
+        return [line for line in self.cleaned_data.get("statements", "").splitlines() if line.strip()]
 
 
 class FeedbackForm(forms.ModelForm):

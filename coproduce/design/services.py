@@ -462,31 +462,59 @@ def cast_vote_fast(actor, conversation_id: int, number: int, value: int, *, chan
 
 @transaction.atomic
 def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *, person: Person | None = None,
-                 label: str = "", channel=Channel.PAPER) -> Participant:
+                 label: str = "", statements: Iterable[str] = (), channel=Channel.PAPER) -> Participant:
     """Staff enter the votes of one person (or one anonymous paper ballot) from a workshop or a form
-    on paper: recorded on their behalf, with the channel it came by. `votes`: statement number -> vote."""
+    on paper: recorded on their behalf, with the channel it came by. `votes`: statement number -> vote.
+    `statements`: statements that person wrote on the form, added as theirs and moderated like any other."""
     _require(actor, "design.manage_lab", conversation.lab)
     if person is not None:
         _require(actor, "core.act_for_person", person)
     _check_taking_votes(conversation)
     if person is None and not label.strip():
         raise ValidationError({"label": [_("Choose the person, or give the ballot a label such as its number.")]})
-    if not votes:
-        raise ValidationError({"votes": [_("Enter at least one vote.")]})
+    texts = _validate_ballot_statements(conversation, statements)
+    if not votes and not texts:
+        raise ValidationError({"votes": [_("Enter at least one vote or statement.")]})
     values = {int(n): _validate_value(v) for n, v in votes.items()}
-    statements = {s.number: s for s in _visible(conversation).filter(number__in=list(values))}
-    missing = sorted(set(values) - set(statements))
+    targets = {s.number: s for s in _visible(conversation).filter(number__in=list(values))}
+    missing = sorted(set(values) - set(targets))
     if missing:
         raise ValidationError({"votes": [_("Not open for votes: statement %(n)s.") % {"n": missing[0]}]})
     participant = _participant(actor, conversation, person=person, label=label.strip(), channel=channel)
     now = timezone.now()
     for number, value in sorted(values.items()):
-        _write_vote(conversation, participant, statements[number], value, channel, now)
-    audit.record(actor, "vote.record", conversation, organisation=conversation.lab.organisation,
-                 on_behalf_of=person, channel=channel,
-                 details={"participant": participant.number, "votes": {str(k): v for k, v in values.items()}})
-    request_analysis(conversation)
+        _write_vote(conversation, participant, targets[number], value, channel, now)
+    if values:
+        audit.record(actor, "vote.record", conversation, organisation=conversation.lab.organisation,
+                     on_behalf_of=person, channel=channel,
+                     details={"participant": participant.number, "votes": {str(k): v for k, v in values.items()}})
+    for text in texts:
+        _lock(conversation)
+        statement = Statement.objects.create(conversation=conversation, number=_next_number(Statement, conversation),
+                                             text=text, author=participant, status=Statement.Status.PENDING)
+        audit.record(actor, "statement.submit", statement, organisation=conversation.lab.organisation,
+                     on_behalf_of=person, channel=channel, details={"participant": participant.number})
+    if values or conversation.moderation == Conversation.Moderation.POST:
+        request_analysis(conversation)
     return participant
+
+
+def _validate_ballot_statements(conversation: Conversation, statements: Iterable[str]) -> list[str]:
+    """The statements written on a paper form, cleaned; errors are reported on the field `statements`."""
+    texts: list[str] = []
+    for raw in statements:
+        if not (raw or "").strip():
+            continue
+        if not conversation.statements_allowed:
+            raise ValidationError({"statements": [_("This conversation does not take new statements.")]})
+        try:
+            text = _validate_statement_text(conversation, raw)
+        except ValidationError as exc:
+            raise ValidationError({"statements": exc.message_dict["text"]}) from exc
+        if text.lower() in (t.lower() for t in texts):
+            raise ValidationError({"statements": [_("This statement is already in the conversation.")]})
+        texts.append(text)
+    return texts
 
 
 def merge_anonymous_participation(user, session_keys: Iterable[str], *, channel=Channel.WEB) -> int:
@@ -730,11 +758,14 @@ def request_themes(actor, lab: Lab, *, channel=Channel.WEB) -> None:
 
 @transaction.atomic
 def store_themes(lab: Lab, *, seed: int = 0) -> list[Theme]:
-    """Run the theme engine on the feedback not held by a cited theme, and store the themes."""
+    """Run the theme engine on the feedback not held by a cited theme, and store the themes. The engine's
+    backend comes from the settings `DESIGN_THEMES_BACKEND` / `DESIGN_THEMES_MODEL`."""
     kept = set(Theme.objects.filter(lab=lab, insights__isnull=False).values_list("pk", flat=True))
     Theme.objects.filter(lab=lab).exclude(pk__in=kept).delete()
     items = list(lab.feedback.exclude(theme_id__in=kept).order_by("pk"))
-    result = find_themes([item.text for item in items], seed=seed)
+    result = find_themes([item.text for item in items], seed=seed,
+                         backend=getattr(settings, "DESIGN_THEMES_BACKEND", "tfidf"),
+                         model_name=getattr(settings, "DESIGN_THEMES_MODEL", None))
     themes = []
     for found in result.themes:
         theme = Theme.objects.create(lab=lab, label=found.label or _("Other"), keywords=found.keywords,

@@ -471,7 +471,8 @@ def paper_votes(request, slug, pk):
         try:
             participant = services.record_votes(
                 request.user, conversation, form.votes(), person=form.cleaned_data["person"],
-                label=form.cleaned_data["label"], channel=form.cleaned_data["channel"])
+                label=form.cleaned_data["label"], statements=form.new_statements(),
+                channel=form.cleaned_data["channel"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
