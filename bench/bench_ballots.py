@@ -5,7 +5,7 @@
 Creates a scratch database (dropped at the end), migrates it, sets up a council, a process in its
 voting phase with a city-wide budget of 12 projects, and VOTERS citizens each with their own API
 token and home area. Starts `coproduce serve` on a free port against it; 16 client threads (each
-with its own keep-alive connection and its own voters) POST ballots to
+with its own keep-alive connection, `bench/keepalive.py`, and its own voters) POST ballots to
 /api/v1/budgeting/budgets/<id>/ballot as fast as they can (a voter may post again: that changes
 their ballot). Prints ballots/s and latency percentiles, then checks there is exactly one ballot
 per voter who voted.   Target: >= 500 ballots/s.
@@ -33,6 +33,8 @@ from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+from keepalive import KeepAlive  # noqa: E402
 
 
 def scratch_url(base: str, name: str) -> str:
@@ -189,27 +191,24 @@ def main() -> int:
 
         def client(k: int) -> None:
             rng = random.Random(k)
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn = KeepAlive("127.0.0.1", port)
             mine = per_client[k]
             i = 0
             start_evt.wait()
             while time.perf_counter() < stop_at[0]:
                 token = mine[i % len(mine)]
                 i += 1
-                body = json.dumps({"choices": rng.sample(projects, rng.randint(1, 3))})
+                body = json.dumps({"choices": rng.sample(projects, rng.randint(1, 3))}).encode()
                 t = time.perf_counter()
                 try:
-                    conn.request("POST", path, body=body, headers={"Authorization": f"Bearer {token}",
-                                                                    "Content-Type": "application/json"})
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException):
+                    status, _ = conn.post(path, body, {"Authorization": f"Bearer {token}",
+                                                       "Content-Type": "application/json"})
+                except OSError:
                     errors[k] += 1
                     conn.close()
-                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                     continue
                 latencies[k].append(time.perf_counter() - t)
-                if response.status != 200:
+                if status != 200:
                     errors[k] += 1
                 else:
                     with lock:

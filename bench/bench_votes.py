@@ -2,7 +2,7 @@
 
 Creates a scratch database, migrates it, sets up a design lab with one conversation, its statements and
 N voters with API tokens, starts `coproduce serve` (gunicorn) on a free port against it, and lets N
-client threads (one keep-alive connection and one token each) POST votes to
+client threads (one keep-alive connection and one token each, `bench/keepalive.py`) POST votes to
 `/api/v1/design/conversations/{id}/votes` as fast as they can. Each voter goes round the statements
 several times, so the run mixes first votes (inserts) with changed votes (upserts); every vote also
 writes the history row and an audit entry. A voter's first vote creates their participant (the ORM path,
@@ -31,6 +31,9 @@ from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "bench"))
+from keepalive import KeepAlive  # noqa: E402
+
 COPRODUCE = REPO / ".venv" / "bin" / "coproduce"
 PYTHON = REPO / ".venv" / "bin" / "python"
 TARGET_VOTES_PER_S = 500
@@ -141,24 +144,21 @@ def wait_for(port: int, timeout: float = 60.0) -> None:
 
 
 def voter(port, token, conversation, statements, n_votes, barrier, latencies, errors, offset):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = KeepAlive("127.0.0.1", port)
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     path = f"/api/v1/design/conversations/{conversation}/votes"
     mine = []
     barrier.wait()
     for i in range(n_votes):
-        body = json.dumps({"statement": (offset + i) % statements, "vote": (i % 3) - 1})
+        body = json.dumps({"statement": (offset + i) % statements, "vote": (i % 3) - 1}).encode()
         started = time.perf_counter()
         try:
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(response.status)
-        except (OSError, http.client.HTTPException) as exc:
+            status, _ = conn.post(path, body, headers)
+            if status != 200:
+                errors.append(status)
+        except OSError as exc:
             errors.append(repr(exc))
             conn.close()
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine.append(time.perf_counter() - started)
     conn.close()
     latencies.extend(mine)

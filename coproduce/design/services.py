@@ -444,14 +444,25 @@ def cast_vote_fast(actor, conversation_id: int, number: int, value: int, *, chan
     the statement cannot decide on its own (a first vote, a lab for members, lab staff, a closed
     conversation, an unknown statement, SQLite): the caller then takes `cast_vote`, which decides and
     explains a refusal (a bad vote value too)."""
+    cast = vote_statement(actor, conversation_id, number, value, channel=channel)
+    return None if cast is None else after_vote_statement(conversation_id, value, *cast)
+
+
+def vote_statement(actor, conversation_id: int, number: int, value: int, *, channel=Channel.API):
+    """The first half of `cast_vote_fast`: the one statement. (fastpath result, time of the vote) when it
+    cast the vote; None, having written nothing, otherwise."""
     if (value not in VOTE_VALUES or isinstance(value, bool) or not fastpath.available()
             or not getattr(actor, "is_authenticated", False)):
         return None
     now = timezone.now()
     result = fastpath.cast_vote(conversation=conversation_id, user=actor.pk, number=int(number), value=value,
                                 now=now, channel=channel, trusted=bool(actor.is_superuser and actor.is_active))
-    if not result.cast:
-        return None
+    return (result, now) if result.cast else None
+
+
+def after_vote_statement(conversation_id: int, value: int, result, now) -> Vote:
+    """The second half of `cast_vote_fast`, once the vote is written: ask for an analysis if none is
+    waiting, and return the vote."""
     if not result.analysis_pending:
         # The rare vote that finds no analysis waiting asks for one, as `cast_vote` does (flag + task).
         with transaction.atomic():
