@@ -137,12 +137,26 @@ def update_lab(actor, lab: Lab, *, channel=Channel.WEB, **changes) -> Lab:
     return lab
 
 
+def _lock_lab(lab: Lab) -> None:
+    """Serialise stage changes and publishing within a lab, and refresh the stage it is at."""
+    lab.stage = Lab.objects.select_for_update().values_list("stage", flat=True).get(pk=lab.pk)
+
+
 @transaction.atomic
 def set_stage(actor, lab: Lab, stage: str, *, channel=Channel.WEB) -> Lab:
-    """Move the lab between gather → synthesise → decide → test (back as well as forward)."""
+    """Move the lab between gather → synthesise → decide → test, back as well as forward, with one rule:
+    once a decision of the lab is published, the lab can no longer go back to gathering. A published
+    decision tells people "you said, we did"; reopening the gathering would let the votes and statements
+    it rests on change afterwards. Later stages stay free to move between (every move is audited)."""
     _require(actor, "design.manage_lab", lab)
     if stage not in Lab.Stage.values:
         raise ValidationError({"stage": [_("Unknown stage.")]})
+    _lock_lab(lab)  # publishing a decision takes the same lock, so the two cannot cross
+    if stage == Lab.Stage.GATHER and lab.decisions.filter(status=Decision.Status.PUBLISHED).exists():
+        raise ValidationError({"stage": [
+            _("This lab has published decisions, so it cannot go back to gathering views. Start a new lab "
+              "to gather views again.")
+        ]})
     before = lab.stage
     lab.stage = stage
     lab.save(update_fields=["stage"])
@@ -940,6 +954,7 @@ def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decis
     still gathering views."""
     lab = decision.lab
     _require(actor, "design.manage_lab", lab)
+    _lock_lab(lab)
     if lab.is_gathering:
         raise ValidationError({"lab": [
             _("Decisions cannot be published while the lab is still gathering views. Move the lab on to "

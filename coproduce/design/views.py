@@ -172,8 +172,12 @@ def lab_stage(request, slug):
     _manage(request, lab)
     form = StageForm(request.POST)
     if form.is_valid():
-        services.set_stage(request.user, lab, form.cleaned_data["stage"])
-        messages.success(request, _("The lab is now at the stage: %(stage)s.") % {"stage": lab.get_stage_display()})
+        try:
+            services.set_stage(request.user, lab, form.cleaned_data["stage"])
+        except ValidationError as exc:
+            _service_error(request, exc)
+        else:
+            messages.success(request, _("The lab is now at the stage: %(stage)s.") % {"stage": lab.get_stage_display()})
     return redirect(lab)
 
 
