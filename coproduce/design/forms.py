@@ -72,7 +72,8 @@ class PaperVotesForm(forms.Form):
 
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"), required=False)
     label = forms.CharField(label=_("Or a ballot label"), max_length=80, required=False,
-                            help_text=_("For an anonymous paper form, for example “Workshop 3, form 12”."))
+                            help_text=_("For an anonymous paper form, for example “Workshop 3, form 12”. Entering "
+                                        "the same label again adds to and corrects that form's votes."))
     channel = forms.ChoiceField(label=_("How did the votes reach us?"), choices=[
         (Channel.PAPER, _("On paper")), (Channel.IN_PERSON, _("In person, at a workshop")),
         (Channel.PHONE, _("By phone")),

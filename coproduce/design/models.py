@@ -161,6 +161,9 @@ class Participant(models.Model):
                                     name="design_unique_participant_person"),
             models.UniqueConstraint(fields=["conversation", "session_key"], condition=Q(session_key__isnull=False),
                                     name="design_unique_participant_session"),
+            # a paper ballot's label names one participant (erasure blanks the label)
+            models.UniqueConstraint(fields=["conversation", "label"], condition=~Q(label=""),
+                                    name="design_unique_participant_label"),
         ]
         ordering = ["conversation", "number"]
 

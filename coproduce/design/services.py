@@ -239,10 +239,12 @@ def _check_taking_votes(conversation: Conversation) -> None:
 
 def _participant(actor, conversation: Conversation, *, person: Person | None = None, session_key: str | None = None,
                  label: str = "", channel=Channel.WEB, create: bool = True) -> Participant | None:
-    """The participant acting: `person` (on their behalf), else the actor's person, else the anonymous
-    session. Created on first use; numbering is serialised by locking the conversation row."""
+    """The participant acting: `person` (on their behalf), else the paper ballot labelled `label`, else the
+    actor's person, else the anonymous session. Created on first use; numbering is serialised by locking
+    the conversation row. A label names one participant within a conversation: entering the same label
+    again means the same paper ballot (see `record_votes`)."""
     if person is None and label:
-        lookup = None  # a new paper ballot
+        lookup = {"label": label}
     elif person is None:
         person = _actor_person(actor)
         if person is None and not session_key:
@@ -250,19 +252,26 @@ def _participant(actor, conversation: Conversation, *, person: Person | None = N
         lookup = {"person": person} if person is not None else {"session_key": session_key}
     else:
         lookup = {"person": person}
-    if lookup is not None:
+    found = Participant.objects.filter(conversation=conversation, **lookup).first()
+    if found is None and create:
+        _lock(conversation)
         found = Participant.objects.filter(conversation=conversation, **lookup).first()
-        if found is not None or not create:
-            return found
-    _lock(conversation)
-    if lookup is not None:
-        found = Participant.objects.filter(conversation=conversation, **lookup).first()
-        if found is not None:
-            return found
-    return Participant.objects.create(
-        conversation=conversation, number=_next_number(Participant, conversation), person=person,
-        session_key=None if person is not None else (session_key or None), label=label[:80], channel=channel,
-    )
+        if found is None:
+            _check_label_free(conversation, label)
+            return Participant.objects.create(
+                conversation=conversation, number=_next_number(Participant, conversation), person=person,
+                session_key=None if person is not None else (session_key or None), label=label, channel=channel,
+            )
+    if found is not None and "label" in lookup and found.person_id is not None:
+        raise ValidationError({"label": [_("This label belongs to a named person's ballot. Choose that person "
+                                           "instead, or give the ballot another label.")]})
+    return found
+
+
+def _check_label_free(conversation: Conversation, label: str) -> None:
+    if label and Participant.objects.filter(conversation=conversation, label=label).exists():
+        raise ValidationError({"label": [_("Another participant in this conversation already has this label. "
+                                           "Give this ballot another label.")]})
 
 
 def find_participant(user, conversation: Conversation, session_key: str | None = None) -> Participant | None:
@@ -490,13 +499,19 @@ def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *,
                  label: str = "", statements: Iterable[str] = (), channel=Channel.PAPER) -> Participant:
     """Staff enter the votes of one person (or one anonymous paper ballot) from a workshop or a form
     on paper: recorded on their behalf, with the channel it came by. `votes`: statement number -> vote.
+    A ballot's label identifies it within the conversation: entering the same label again (spaces
+    collapsed) adds to and updates that ballot's votes rather than creating a second participant;
+    a label already held by a named person's participation is refused.
     `statements`: statements that person wrote on the form, added as theirs and moderated like any other."""
     _require(actor, "design.manage_lab", conversation.lab)
     if person is not None:
         _require(actor, "core.act_for_person", person)
     _check_taking_votes(conversation)
-    if person is None and not label.strip():
+    label = " ".join((label or "").split())
+    if person is None and not label:
         raise ValidationError({"label": [_("Choose the person, or give the ballot a label such as its number.")]})
+    if len(label) > Participant._meta.get_field("label").max_length:
+        raise ValidationError({"label": [_("Please keep the label to 80 characters or fewer.")]})
     texts = _validate_ballot_statements(conversation, statements)
     if not votes and not texts:
         raise ValidationError({"votes": [_("Enter at least one vote or statement.")]})
@@ -505,7 +520,7 @@ def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *,
     missing = sorted(set(values) - set(targets))
     if missing:
         raise ValidationError({"votes": [_("Not open for votes: statement %(n)s.") % {"n": missing[0]}]})
-    participant = _participant(actor, conversation, person=person, label=label.strip(), channel=channel)
+    participant = _participant(actor, conversation, person=person, label=label, channel=channel)
     now = timezone.now()
     for number, value in sorted(values.items()):
         _write_vote(conversation, participant, targets[number], value, channel, now)
