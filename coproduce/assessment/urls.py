@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, inspection_views, monitoring_views, survey_views, views
+from . import help_views, inspection_views, monitoring_change_views, monitoring_views, survey_views, views
 
 app_name = "assessment"
 
@@ -55,9 +55,14 @@ urlpatterns = [
     path("campaigns/new/<slug:org_slug>/", monitoring_views.campaign_create, name="campaign_create"),
     path("campaigns/observations/<int:pk>/withdraw/", monitoring_views.observation_withdraw,
          name="observation_withdraw"),
+    path("campaigns/observations/<int:pk>/correct/", monitoring_change_views.observation_correct,
+         name="observation_correct"),
     path("campaigns/<slug:slug>/", monitoring_views.campaign, name="campaign"),
     path("campaigns/<slug:slug>/edit/", monitoring_views.campaign_edit, name="campaign_edit"),
     path("campaigns/<slug:slug>/measures/add/", monitoring_views.measure_add, name="measure_add"),
+    path("campaigns/<slug:slug>/measures/<int:pk>/edit/", monitoring_change_views.measure_edit, name="measure_edit"),
+    path("campaigns/<slug:slug>/measures/<int:pk>/delete/", monitoring_change_views.measure_delete,
+         name="measure_delete"),
     path("campaigns/<slug:slug>/status/", monitoring_views.campaign_status, name="campaign_status"),
     path("campaigns/<slug:slug>/join/", monitoring_views.campaign_join, name="campaign_join"),
     path("campaigns/<slug:slug>/record/", monitoring_views.observation_record, name="observation_record"),
