@@ -89,26 +89,11 @@ def _on_behalf(actor, person: Person) -> Person | None:
 # --- capabilities ------------------------------------------------------------------------------
 
 
-def add_capability(
-    actor,
-    person: Person,
-    *,
-    kind: str,
-    description: str,
-    category: Category | None = None,
-    keywords: str = "",
-    neighbourhood: Area | None = None,
-    windows=(),
-    visibility: str = Capability.Visibility.SUPPORTERS,
-    channel: str = Channel.WEB,
-    consent: bool = False,
-) -> Capability:
-    """Map something `person` can do. The person records their own, or a broker or staff member who
-    supports them records it in conversation (`channel` in person or by phone)."""
-    require(actor, "assets.add_capability", person)
-    errors: dict = {}
-    if kind not in Capability.Kind.values:
-        errors["kind"] = [_("Unknown kind of capability.")]
+def clean_capability(actor, person: Person, kind: str, errors: dict, *, description, category, keywords,
+                     neighbourhood, windows, visibility, channel, consent) -> tuple[dict, Person | None]:
+    """What a capability of `kind` may say, checked for adding and for editing: the cleaned fields
+    (the neighbourhood defaults to the person's home) and whom the actor acts for. Adds to `errors`
+    and raises them all at once, naming each field."""
     description = _text(description, errors, "description", required=True, limit=1000)
     keywords = _text(keywords, errors, "keywords", required=False, limit=200)
     category = _category(category, errors, required=kind != Capability.Kind.SPARE_TIME)
@@ -130,6 +115,35 @@ def add_capability(
         raise ValidationError(errors)
     if neighbourhood is None and person.home_area_id is not None:
         neighbourhood = person.home_area
+    return ({"description": description, "category": category, "keywords": keywords,
+             "neighbourhood": neighbourhood, "windows": windows, "visibility": visibility}, on_behalf)
+
+
+def add_capability(
+    actor,
+    person: Person,
+    *,
+    kind: str,
+    description: str,
+    category: Category | None = None,
+    keywords: str = "",
+    neighbourhood: Area | None = None,
+    windows=(),
+    visibility: str = Capability.Visibility.SUPPORTERS,
+    channel: str = Channel.WEB,
+    consent: bool = False,
+) -> Capability:
+    """Map something `person` can do. The person records their own, or a broker or staff member who
+    supports them records it in conversation (`channel` in person or by phone)."""
+    require(actor, "assets.add_capability", person)
+    errors: dict = {}
+    if kind not in Capability.Kind.values:
+        errors["kind"] = [_("Unknown kind of capability.")]
+    values, on_behalf = clean_capability(
+        actor, person, kind, errors, description=description, category=category, keywords=keywords,
+        neighbourhood=neighbourhood, windows=windows, visibility=visibility, channel=channel, consent=consent)
+    description, category, keywords = values["description"], values["category"], values["keywords"]
+    neighbourhood, windows = values["neighbourhood"], values["windows"]
     with transaction.atomic():
         capability = Capability(
             person=person, kind=kind, category=category, description=description, keywords=keywords,
