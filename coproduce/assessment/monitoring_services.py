@@ -19,7 +19,7 @@ from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
-from coproduce.core.validation import full_clean, unique_slug
+from coproduce.core.validation import full_clean, unique_slug, validate_fields
 
 from .monitoring_models import Campaign, Measure, Observation, ObservationValue, Volunteer
 from .monitoring_permissions import enrolment, forget_enrolments
@@ -333,27 +333,8 @@ def _empty(value) -> bool:
 
 def validate_values(measures: list[Measure], given: dict) -> dict[int, object]:
     """{measure id: stored value}; every error at once, keyed `m<id>`. Keys: `m<id>`, id or str(id)."""
-    by_key = {}
-    for measure in measures:
-        by_key.update({measure.field: measure, str(measure.pk): measure, measure.pk: measure})
-    errors, cleaned = {}, {}
-    for key in given:
-        if key not in by_key:
-            errors[str(key) if str(key).startswith("m") else f"m{key}"] = [_("This campaign has no such measure.")]
-    values = {by_key[k].pk: v for k, v in given.items() if k in by_key}
-    for measure in measures:
-        value = values.get(measure.pk)
-        if _empty(value):
-            if measure.required:
-                errors[measure.field] = [_("This measure needs a value.")]
-            continue
-        try:
-            cleaned[measure.pk] = clean_value(measure, value)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return validate_fields(measures, given, prefix="m", clean=clean_value, empty=_empty,
+                           unknown=_("This campaign has no such measure."), required=_("This measure needs a value."))
 
 
 @dataclass

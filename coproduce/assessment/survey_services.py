@@ -23,7 +23,7 @@ from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
-from coproduce.core.validation import full_clean, unique_slug
+from coproduce.core.validation import full_clean, unique_slug, validate_fields
 
 from . import survey_results
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
@@ -385,29 +385,8 @@ def clean_answer(question: SurveyQuestion, value):
 
 def validate_answers(questions: list[SurveyQuestion], given: dict) -> dict[int, object]:
     """{question id: stored value} for the answered questions; every error at once, keyed `q<id>`."""
-    by_key = {}
-    for question in questions:
-        by_key[question.field] = question
-        by_key[str(question.pk)] = question
-        by_key[question.pk] = question
-    errors, cleaned = {}, {}
-    for key in given:
-        if key not in by_key:
-            errors[str(key) if str(key).startswith("q") else f"q{key}"] = [_("This survey has no such question.")]
-    values = {by_key[k].pk: v for k, v in given.items() if k in by_key}
-    for question in questions:
-        value = values.get(question.pk)
-        if _empty(value):
-            if question.required:
-                errors[question.field] = [_("This question needs an answer.")]
-            continue
-        try:
-            cleaned[question.pk] = clean_answer(question, value)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if errors:
-        raise ValidationError(errors)
-    return cleaned
+    return validate_fields(questions, given, prefix="q", clean=clean_answer, empty=_empty,
+                           unknown=_("This survey has no such question."), required=_("This question needs an answer."))
 
 
 def _check_area(survey: Survey, person: Person | None, field: str) -> None:
