@@ -107,10 +107,16 @@ def load(town) -> Lab:
     Conversation.objects.filter(pk=conversation.pk).update(analysis_pending=False)
     analysis = services.compute_analysis(conversation)
 
+    # citizens with a login write their own stories and ideas; staff record the rest, said at a workshop
+    # or on paper by assisted citizens they support, on their behalf and with their agreement
+    assisted = [p for p in town.citizens if p.user_id is None]
     for n, (kind, text) in enumerate(FEEDBACK):
         person = town.citizens[(n * 7) % len(town.citizens)]
-        services.add_feedback(staff, lab, kind=kind, text=text, person=person,
-                              channel=Channel.IN_PERSON if kind == Feedback.Kind.WORKSHOP else Channel.PAPER)
+        if person.user_id is not None and kind in (Feedback.Kind.STORY, Feedback.Kind.IDEA):
+            services.add_feedback(person.user, lab, kind=kind, text=text, channel=Channel.WEB)
+        else:
+            services.add_feedback(staff, lab, kind=kind, text=text, person=assisted[n % len(assisted)], consent=True,
+                                  channel=Channel.IN_PERSON if kind == Feedback.Kind.WORKSHOP else Channel.PAPER)
     themes = services.store_themes(lab)
     respite_item = lab.feedback.order_by("pk").first()
     respite_theme = next((t for t in themes if t.items.filter(pk=respite_item.pk).exists()), None)

@@ -143,6 +143,9 @@ class FeedbackForm(forms.ModelForm):
                 (Channel.IN_PERSON, _("In person, at a workshop")), (Channel.PAPER, _("On paper")),
                 (Channel.PHONE, _("By phone")), (Channel.WEB, _("Online")),
             ])
+            self.fields["consent"] = forms.BooleanField(
+                label=_("They agreed to it being recorded in their name"), required=False,
+                help_text=_("Needed when you choose a person: it is recorded as given by you on their behalf."))
         else:
             del self.fields["person"]
             self.fields["kind"].choices = [(Feedback.Kind.STORY, Feedback.Kind.STORY.label),

@@ -33,6 +33,7 @@ from coproduce.core import audit
 from coproduce.core import services as core_services
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import check_on_behalf
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -842,15 +843,26 @@ def next_statement(conversation: Conversation, participant: Participant | None,
 
 @transaction.atomic
 def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY, person: Person | None = None,
-                 channel=Channel.WEB) -> Feedback:
-    """Record free text. Lab staff record anything (on someone's behalf, by any channel); people who
-    may take part in the lab give their own stories and ideas."""
+                 consent: bool = False, channel=Channel.WEB) -> Feedback:
+    """Record free text. People who may take part in the lab give their own stories and ideas; lab staff
+    record what was said at a workshop or sent in (no person, by any channel). Feedback in another
+    person's name is recorded only on their behalf, by the rule every app uses (`core.on_behalf`): lab
+    staff who may act for that person (`core.act_for_person`), saying how it reached them (not the
+    website) and that the person agreed (`consent`); it is stored and shown as recorded on their behalf.
+    Anyone else naming another person is refused."""
     manages = actor is None or actor.has_perm("design.manage_lab", lab)
-    if not manages:
-        if not (getattr(actor, "is_authenticated", False) and actor.has_perm("design.give_feedback", lab)):
-            raise PermissionDenied("design.give_feedback")
-        person = _actor_person(actor)
+    if not manages and not (getattr(actor, "is_authenticated", False) and actor.has_perm("design.give_feedback", lab)):
+        raise PermissionDenied("design.give_feedback")
     errors = {}
+    on_behalf = person if actor is None else check_on_behalf(actor, person, errors, channel=channel, consent=consent)
+    if on_behalf is not None and actor is not None:
+        if not manages:
+            raise PermissionDenied("design.manage_lab")
+        _require(actor, "core.act_for_person", on_behalf)
+    if on_behalf is not None and on_behalf.erased_at is not None:
+        errors["person"] = [_("This person's data has been erased.")]
+    if not manages:
+        person = _actor_person(actor)
     if not (text or "").strip():
         errors["text"] = [_("Please write the feedback.")]
     if kind not in Feedback.Kind.values:
@@ -858,10 +870,10 @@ def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY,
     if errors:
         raise ValidationError(errors)
     item = Feedback.objects.create(lab=lab, kind=kind, text=text.strip(), person=person, channel=channel,
+                                   on_behalf=on_behalf is not None,
                                    recorded_by=actor if actor is not None and actor.pk else None)
-    me = _actor_person(actor)
     audit.record(actor, "feedback.add", item, organisation=lab.organisation, channel=channel,
-                 on_behalf_of=person if person is not None and person != me else None)
+                 on_behalf_of=on_behalf, details={"consent": True} if on_behalf is not None else None)
     return item
 
 
