@@ -51,3 +51,12 @@ def test_staff_recording_it_for_a_caller_get_the_same(personas, complaint, helpi
     assert offer.timebank_offer is None and BrokerNote.objects.filter(member=suspended).count() == 1
     entry = AuditEntry.objects.get(action="helpoffer.create")
     assert entry.on_behalf_of == personas["citizen"].person and entry.channel == "phone"
+
+
+def test_the_conversion_figures_count_her_as_a_helper_not_as_a_request_to_join(personas, complaint, helping,
+                                                                                suspended, care):
+    from coproduce.assessment.queries import response_metrics
+
+    services.offer_help(personas["citizen"], complaint, route="timebank", timebank=helping.millbrook.pk)
+    figures = response_metrics([care.pk])[care.pk]
+    assert (figures["helpers"], figures["timebank_offers"], figures["join_requests"]) == (1, 0, 0)
