@@ -13,7 +13,7 @@ import random
 from coproduce.core.audit import Channel
 
 from . import services
-from .models import Conversation, Feedback, Lab
+from .models import Conversation, Feedback, Lab, Participant
 
 # (statement, how group A votes, how group B votes) – 1 agree, -1 disagree, 0 pass
 STATEMENTS = [
@@ -96,6 +96,10 @@ def load(town) -> Lab:
         if person.user_id is not None and i % 11 != 10 and rng.random() < 0.8:
             choice = 0 if (i % 3 != 0) == (rng.random() < 0.75) else 1
             services.answer_question(person.user, carer, 2 if rng.random() < 0.1 else choice, channel=Channel.WEB)
+        elif person.user_id is None and Participant.objects.filter(conversation=conversation, person=person).exists():
+            # the same paper form as their votes: staff type the answer in on their behalf
+            services.record_answers(staff, conversation, {carer.pk: 0 if i % 3 else 1}, person=person,
+                                    channel=Channel.PAPER)
 
     writer = next(p for p in town.citizens if p.user_id is not None)
     waiting = services.submit_statement(writer.user, conversation,

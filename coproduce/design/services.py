@@ -660,7 +660,8 @@ def answer_question(actor, question: Question, choice: int, *, session_key: str 
         raise ValidationError({"choice": [_("Choose one of the answers.")]})
     participant = _participant(actor, conversation, session_key=session_key, channel=channel)
     answer, _created = Answer.objects.update_or_create(participant=participant, question=question,
-                                                       defaults={"choice": choice})
+                                                       defaults={"choice": choice, "channel": channel,
+                                                                 "entered_by": None})
     audit.record(actor, "question.answer", question, organisation=conversation.lab.organisation, channel=channel,
                  details={"participant": participant.number})
     return answer
