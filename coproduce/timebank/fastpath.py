@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from django.db import ProgrammingError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connection, connections, transaction
 from psycopg import errors as psycopg_errors
 from psycopg import generators, pq
 
@@ -226,30 +226,31 @@ def execute(cross_bank: bool) -> str:
 def _run(cross_bank: bool, params: list) -> list[tuple]:
     """Execute the statement: in a savepoint of the caller's transaction (as the ORM path, so an error
     leaves the caller's transaction usable), else on its own (autocommit: one round trip)."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return _execute(cross_bank, params)
-    return _execute(cross_bank, params)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection of this thread, looked up once
+    if db.in_atomic_block:
+        with transaction.atomic(using=db.alias):
+            return _execute(db, cross_bank, params)
+    return _execute(db, cross_bank, params)
 
 
-def _execute(cross_bank: bool, params: list) -> list[tuple]:
+def _execute(db, cross_bank: bool, params: list) -> list[tuple]:
     """Prepare the statement on this connection if needed (through Django's cursor), then execute it at
     the protocol level (`_send`). Django still sees the statement: errors become Django's database
     errors and, where queries are logged (DEBUG, query-count tests), it is logged like any other."""
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    raw = connection.connection
+    db.ensure_connection()
+    db.validate_no_broken_transaction()
+    raw = db.connection
     prepared = _prepared.setdefault(raw, set())
     if cross_bank not in prepared:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(prepare(cross_bank))
         prepared.add(cross_bank)
     started = time.monotonic()
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         rows = _send(raw, NAMES[cross_bank], params)
-    if connection.queries_logged:
-        connection.queries_log.append({"sql": f"EXECUTE {NAMES[cross_bank]} {params!r}",
-                                       "time": f"{time.monotonic() - started:.3f}"})
+    if db.queries_logged:
+        db.queries_log.append({"sql": f"EXECUTE {NAMES[cross_bank]} {params!r}",
+                               "time": f"{time.monotonic() - started:.3f}"})
     return rows
 
 
@@ -266,8 +267,8 @@ def _send(raw, name: str, params: list) -> list[tuple]:
     result = results[-1]
     if result.status != pq.ExecStatus.TUPLES_OK:
         raise psycopg_errors.error_from_result(result, encoding=raw.info.encoding)
-    return [tuple(decode(result.get_value(row, column)) for column, decode in enumerate(_COLUMNS))
-            for row in range(result.ntuples)]
+    value = result.get_value
+    return [tuple([decode(value(row, column)) for column, decode in _COLUMNS]) for row in range(result.ntuples)]
 
 
 def _integer(value: bytes | None) -> int | None:
@@ -284,8 +285,8 @@ def _ids(value: bytes | None) -> list[int] | None:
 
 # How to read each column of the statement's rows (text format): the account's state, go, the new ids
 # and the two counts.
-_COLUMNS = (_integer, _integer, _integer, _text, _integer, _text, _integer, _integer,
-            lambda value: value == b"t", _ids, _integer, _integer)
+_COLUMNS = tuple(enumerate((_integer, _integer, _integer, _text, _integer, _text, _integer, _integer,
+                            lambda value: value == b"t", _ids, _integer, _integer)))
 
 
 def _not_prepared(error: Exception) -> bool:
