@@ -261,6 +261,8 @@ def _send(raw, name: str, params: list) -> list[tuple]:
     a Django cursor (`bench/bench_ledger.py`)."""
     values = [None if value is None else (value.isoformat() if isinstance(value, date) else str(value)).encode()
               for value in params]
+    if any(value is not None and b"\x00" in value for value in values):  # libpq would cut the text there
+        raise psycopg_errors.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
     with raw.lock:
         raw.pgconn.send_query_prepared(name.encode(), values)
         results = raw.wait(generators.execute(raw.pgconn))
