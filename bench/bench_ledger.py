@@ -17,7 +17,8 @@ them at the end; it never touches the database named in the URL.
 3. Runs `--clients` processes (one database connection each) recording exchanges through
    `timebank.services.transfer` for `--seconds`, between random members, with a share of
    `--cross-bank` exchanges across the two banks; a broker of the payer's bank is the actor, so the
-   permission check, the limit check, the row locks and the audit entry are all on the path. Each
+   permission check, the limit check, the row locks and the audit entry are all on the path, and
+   reports the client and server CPU time per transfer under that load. Each
    client warms up (its connection, caches and the statement paths) before the common start, so
    the window measures steady state only.
 4. Runs the checks of `coproduce timebank verify` on the result and checks that no limit was breached.
@@ -143,9 +144,12 @@ def worker(args):
                 services.transfer(actors[bank], by_bank[bank][0], payee, 1, "Warm-up")
             except ValidationError:
                 pass
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [[backend]] = cursor.fetchall()
     READY.wait()
     start_at = time.time()
-    cpu_at = time.process_time()
+    cpu_at, server_at = time.process_time(), server_cpu(backend)
     deadline = start_at + seconds
     while True:
         if time.time() >= deadline:
@@ -162,8 +166,10 @@ def worker(args):
         latencies.append(time.perf_counter() - began)
     finished = time.time()
     cpu = time.process_time() - cpu_at
+    server = server_cpu(backend)
+    server = None if server is None or server_at is None else server - server_at
     connection.close()
-    return ok, refused, latencies, start_at, finished, cpu
+    return ok, refused, latencies, start_at, finished, cpu, server
 
 
 def server_cpu(pid):
@@ -215,7 +221,7 @@ def cpu_per_transfer(members, brokers_by_bank, count, cross_share, profile):
     if profile:
         import cProfile
 
-        profiler = cProfile.Profile()
+        profiler = cProfile.Profile(time.process_time)
         profiler.enable()
     cpu, wall = time.process_time(), time.perf_counter()
     run(plan)
@@ -272,12 +278,15 @@ def run_ledger(url, clients, seconds, members_per_bank, cross_share, cpu_transfe
     latencies = sorted(x for r in results for x in r[2])
     rate = ok / window
     client_cpu = sum(r[5] for r in results) / max(1, ok + refused)
+    servers = [r[6] for r in results]
+    server_cpu_each = (f"{sum(servers) / max(1, ok + refused) * 1000:.2f} ms server CPU"
+                       if None not in servers else "server CPU n/a")
     measured_load = load()
     p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
     print(f"ledger: {clients} clients, {window:.1f} s window: {ok:,} transfers recorded, "
           f"{refused:,} refused by a limit")
     print(f"ledger: {rate:,.0f} transfers/s; latency p50 {p(0.5):.1f} ms, p95 {p(0.95):.1f} ms, p99 {p(0.99):.1f} ms; "
-          f"{client_cpu * 1000:.2f} ms client CPU per transfer ({measured_load})")
+          f"{client_cpu * 1000:.2f} ms client CPU and {server_cpu_each} per transfer ({measured_load})")
 
     t0 = time.perf_counter()
     report = ledger.verify()

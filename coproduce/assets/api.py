@@ -1,8 +1,9 @@
 """Asset map API: community assets, capabilities and needs. Thin and typed, calling `assets.services`.
 
 Mounted at /api/v1/assets. Public: listing and searching community assets and public capabilities
-(shown by first name and neighbourhood). Signed in: adding one's own capability (or, for brokers and
-staff, one for a person they support), suggesting an asset. Staff: needs of their organisations,
+(shown by first name and neighbourhood). Signed in: adding, editing (PATCH) and removing (DELETE)
+one's own capability (or, for brokers and staff, those of a person they support, on their behalf
+with consent, as on the web pages), suggesting an asset. Staff: needs of their organisations,
 matching suggestions, adding their organisation's assets. Errors are formatted by `coproduce.api`.
 """
 
@@ -20,7 +21,7 @@ from coproduce.core.models import Area, Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.timebank.models import Category
 
-from . import matching, queries, services
+from . import capability_services, matching, queries, services
 from .models import Capability, Channel, CommunityAsset, Need
 
 router = Router(tags=["asset map"])
@@ -100,6 +101,19 @@ class CapabilityIn(Schema):
     visibility: str = Capability.Visibility.SUPPORTERS
     channel: str = Channel.API
     consent: StrictBool = False  # required when recording for someone else
+
+
+class CapabilityPatch(Schema):
+    """The fields to change; omitted ones keep their value (`null` clears category or neighbourhood)."""
+
+    description: str | None = None
+    category: str | None = None
+    keywords: str | None = None
+    neighbourhood: str | None = None
+    windows: Windows | None = None
+    visibility: str | None = None
+    channel: str = Channel.API
+    consent: StrictBool = False  # required when editing for someone else
 
 
 class NeedOut(Schema):
@@ -258,6 +272,47 @@ def create_capability(request, payload: CapabilityIn):
     )
     capability = Capability.objects.select_related("person", "category", "neighbourhood").get(pk=capability.pk)
     return 201, _capability_out(capability, {person.pk})
+
+
+def _editable(request, capability_id: int) -> Capability:
+    capability = get_object_or_404(Capability.objects.select_related("person", "category", "neighbourhood"),
+                                   pk=capability_id, person__erased_at__isnull=True)
+    require(request.user, "assets.change_capability", capability)
+    return capability
+
+
+@router.patch("/capabilities/{capability_id}", response=CapabilityOut)
+def change_capability(request, capability_id: int, payload: CapabilityPatch):
+    """Edit a capability, as on its edit page: the person, or a broker or staff member who supports
+    them (on their behalf, with `consent`). Omitted fields keep their value."""
+    capability = _editable(request, capability_id)
+    given = payload.model_fields_set
+    current = {"description": capability.description, "category": capability.category,
+               "keywords": capability.keywords, "neighbourhood": capability.neighbourhood,
+               "windows": capability.windows, "visibility": capability.visibility}
+    fields = {**current, **{name: getattr(payload, name) for name in ("description", "keywords", "windows",
+                                                                      "visibility") if name in given}}
+    unknown: dict = {}  # slugs that name nothing, reported together with every other bad field
+    for name, look_up in (("category", _category), ("neighbourhood", _area)):
+        if name in given:
+            try:
+                fields[name] = look_up(getattr(payload, name))
+            except ValidationError as error:
+                unknown.update(error.message_dict)
+    if unknown:  # raises them all, with the service's own checks of the other fields
+        services.clean_capability(request.user, capability.person, capability.kind, unknown, **fields,
+                                  channel=payload.channel, consent=payload.consent)
+    capability_services.change_capability(request.user, capability, **fields, channel=payload.channel,
+                                          consent=payload.consent)
+    capability = Capability.objects.select_related("person", "category", "neighbourhood").get(pk=capability.pk)
+    return _capability_out(capability, {capability.person_id})
+
+
+@router.delete("/capabilities/{capability_id}", response={204: None})
+def remove_capability(request, capability_id: int, channel: str = Channel.API):
+    """Remove a capability, as on its page: the person, or a broker or staff member who supports them."""
+    services.remove_capability(request.user, _editable(request, capability_id), channel=channel)
+    return 204, None
 
 
 @router.get("/capabilities/{capability_id}/suggestions", response=SuggestionsOut)

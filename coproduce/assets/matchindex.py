@@ -61,6 +61,18 @@ def needs_changed(need_ids) -> None:
     bump_scope(NEEDS, need_ids)
 
 
+def warm() -> list[str]:
+    """Build now the indexes a request would build, where they can be cached (a scope with no version
+    row yet is never cached, see `_get`); the scopes warmed. Registered with `core.warmup`, so each
+    `coproduce serve` worker runs it in the background as it starts (a cold build takes seconds)."""
+    warmed = []
+    for scope, build in ((CAPABILITIES, people), (NEEDS, open_needs)):
+        if _version(scope)[0]:
+            build()
+            warmed.append(scope)
+    return warmed
+
+
 def clear_cache() -> None:
     with _lock:
         _cache.clear()

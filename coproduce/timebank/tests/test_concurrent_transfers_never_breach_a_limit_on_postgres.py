@@ -1,5 +1,5 @@
-"""Sixteen threads racing transfers on the same accounts (PostgreSQL, real row locks): no limit is
-ever breached, every stored balance equals its movements, every bank's books balance and the
+"""Sixteen threads racing transfers on the same accounts (PostgreSQL, real row locks): no limit (overdraft
+or maximum balance, the bank's default or a member's own) is ever breached, every stored balance equals its movements, every bank's books balance and the
 network's clearing positions sum to zero."""
 
 import random
@@ -54,6 +54,31 @@ def test_sixteen_payments_race_for_the_last_of_an_overdraft(ledger, personas):
     assert outcomes.count("ok") == 10 and outcomes.count("refused") == 6
     assert Account.objects.get(member=ledger.dan).balance_minutes == -100
     assert books.verify().ok
+
+
+def test_sixteen_payers_race_to_fill_a_members_own_maximum_balance_across_banks(ledger, personas):
+    """The payee's own maximum (an override of the bank's) holds whether the time comes from its bank
+    or, through both clearing accounts, from the other bank."""
+    bea, otto = personas["broker"], personas["other_org"]
+    services.set_member_limits(bea, ledger.carla, max_balance_minutes=70)
+    payers = [ledger.dan, ledger.cafe, ledger.fay]
+    outcomes = []
+
+    def work(i):
+        payer = payers[i % 3]
+        try:
+            services.transfer(otto if payer is ledger.fay else bea, payer, ledger.carla, 10, f"Race {i}")
+            outcomes.append("ok")
+        except ValidationError as error:
+            assert "maximum balance of 70 minutes" in error.message_dict["payee"][0]
+            outcomes.append("refused")
+
+    race(work)
+    assert outcomes.count("ok") == 7 and outcomes.count("refused") == 9
+    assert Account.objects.get(member=ledger.carla).balance_minutes == 70
+    report = books.verify()
+    assert report.ok, [str(d) for d in report.differences]
+    assert sum(books.clearing_positions(ledger.network).values()) == 0
 
 
 def test_many_threads_many_accounts_tight_limits_and_cross_bank(ledger, personas):

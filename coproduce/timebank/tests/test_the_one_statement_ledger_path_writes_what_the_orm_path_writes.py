@@ -1,14 +1,15 @@
 """On PostgreSQL an exchange is posted by one SQL statement (`timebank.fastpath`); what it writes is what
 the ORM path and `core.audit.record` write: the same transfer rows (and the returned object matches
 them) and audit entries equal in content to the ones `record` writes. Outside a transaction a
-refusal still writes nothing, and a connection that lost its prepared statement prepares it again.
+refusal still writes nothing, a connection that lost its prepared statement prepares it again, and
+text the database cannot hold is refused whole.
 On SQLite these tests check the ORM path against the same expectations."""
 
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DataError, connection
 
 from coproduce.core import audit
 from coproduce.core.models import AuditEntry
@@ -101,3 +102,15 @@ def test_outside_a_transaction_a_refusal_writes_nothing_and_lost_statements_are_
     assert (balance(ledger.dan), balance(ledger.carla), balance(ledger.fay)) == (-30, 20, 10)
     assert Transfer.objects.count() == before[0] + 3 and AuditEntry.objects.count() > before[1]
     assert books.verify().ok
+
+
+@pytest.mark.postgres
+def test_text_the_database_cannot_hold_is_refused_whole_never_cut_short(ledger, personas):
+    """The statement's parameters go to the server as C strings: a NUL byte is refused (as the driver
+    refuses it on every other path), never silently cut off, and nothing is written."""
+    before = (Transfer.objects.count(), balance(ledger.dan))
+    with pytest.raises(DataError):
+        services.transfer(personas["broker"], ledger.dan, ledger.carla, 5, "Tea\x00 and cake")
+    assert (Transfer.objects.count(), balance(ledger.dan)) == before
+    services.transfer(personas["broker"], ledger.dan, ledger.carla, 5, "Tea and cake")  # the connection is fine
+    assert balance(ledger.dan) == before[1] - 5

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
+from coproduce.core import warmup
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict):
@@ -51,5 +53,7 @@ class Command(BaseCommand):
                 "preload_app": True,
                 "timeout": 60,
                 "graceful_timeout": 20,
+                # Each worker fills its per-process caches in the background (`core.warmup`).
+                "post_fork": warmup.post_fork,
             }
         ).run()
