@@ -35,7 +35,7 @@ def _is_proposer(actor, proposal: Proposal) -> bool:
 
 def may_add_image(user, proposal: Proposal) -> bool:
     process = proposal.process
-    if proposal.status in CLOSED or process.phase not in (Phase.COLLECT, Phase.REVIEW):
+    if user is None or proposal.status in CLOSED or process.phase not in (Phase.COLLECT, Phase.REVIEW):
         return False
     return user.has_perm("budgeting.act_on_behalf", process) or (
         _is_proposer(user, proposal) and user.has_perm("budgeting.propose", process))
@@ -44,6 +44,8 @@ def may_add_image(user, proposal: Proposal) -> bool:
 def may_remove_image(user, image: ProposalImage) -> bool:
     proposal = image.proposal
     process = proposal.process
+    if user is None:
+        return False
     if user.has_perm("budgeting.moderate", process):
         return True
     return (_is_proposer(user, proposal) and user.has_perm("budgeting.propose", process)
