@@ -9,7 +9,11 @@ A complainant who accepts chooses how (`HelpOffer.Route`):
   they choose among the banks of active organisations (`banks_to_choose`). When they are not a member
   yet, a request to join is made through `timebank.services.request_to_join` (for someone who phoned,
   a broker of the bank registers them with `register_member`), and the offer is posted once the
-  broker has approved them (`post_pending_offer`). The offer's category is theirs to choose, by default
+  broker has approved them (`post_pending_offer`). Someone who left the bank is asked to rejoin it
+  (`timebank.services.request_to_rejoin`: the same membership and history, approved by a broker) and the
+  offer waits in the same way. A suspended member gets no offer: the help offer is kept, the bank's
+  brokers get a note to get in touch (`timebank.trust.note_for_brokers`), and once the member is active
+  again the waiting offer can be posted. The offer's category is theirs to choose, by default
   the one whose name shares most words with the service and their words (`suggest_category`);
 - **lab** – taking part in a design lab about the service: an open or invitation-only lab of the
   service's organisation (or one it is part of) that is gathering views (`labs_for`). The invitation
@@ -29,7 +33,7 @@ from coproduce.core.audit import Channel
 from coproduce.core.permissions import person_of, require
 from coproduce.design import services as design_services
 from coproduce.design.models import Invitation, Lab
-from coproduce.timebank import placement, postings
+from coproduce.timebank import placement, postings, trust
 from coproduce.timebank import services as timebank_services
 from coproduce.timebank.models import Category, Timebank, TimebankMember
 
@@ -122,11 +126,20 @@ def _timebank_route(actor, complaint, person, offer, *, timebank, category, acce
     category = category or suggest_category(bank, complaint.service, offer.how)
     member = TimebankMember.objects.filter(timebank=bank, person=person).first()
     if member is not None and member.status == TimebankMember.Status.SUSPENDED:
-        raise ValidationError({"timebank": [_("The membership of %(bank)s is suspended.") % {"bank": bank.name}]})
-    if member is None or member.status == TimebankMember.Status.LEFT:
+        offer.timebank_member, offer.timebank_category = member, category
+        return  # no offer while suspended: `offer_help` leaves the brokers a note to get in touch
+    if member is not None and member.status == TimebankMember.Status.LEFT:
+        if on_behalf and not (actor.has_perm("timebank.change_member", member)
+                              or actor.has_perm("core.act_for_person", person)):
+            raise ValidationError({"timebank": [_(
+                "%(person)s left %(bank)s: only its brokers, or staff who support them, can ask for them "
+                "to rejoin.") % {"person": person.name, "bank": bank.name}]})
+        member = timebank_services.request_to_rejoin(actor, member, accept_agreement=accept_agreement,
+                                                     channel=channel)
+    elif member is None:
         if not on_behalf:
             member = timebank_services.request_to_join(actor, bank, accept_agreement=accept_agreement, channel=channel)
-        elif actor.has_perm("timebank.manage_timebank", bank) and member is None:
+        elif actor.has_perm("timebank.manage_timebank", bank):
             member = timebank_services.register_member(actor, bank, person=person,
                                                        agreement_accepted=accept_agreement, channel=channel)
         else:
@@ -158,6 +171,18 @@ def _lab_route(actor, complaint, person, offer, *, lab):
     if invitation is None:
         invitation = design_services.invite(None, lab, person, channel=offer.channel)
     offer.lab_invitation = invitation
+
+
+def _note_for_brokers(offer: HelpOffer) -> None:
+    """A suspended member offered to help: no offer is posted (their brokers decide whether and how they
+    take part again), and the brokers are left a note to get in touch. Nothing about the suspension is
+    shown to the service's staff; the complainant is told a broker will be in touch."""
+    complaint = offer.complaint
+    trust.note_for_brokers(offer.timebank_member, _(
+        "%(person)s offered to help with a report about %(service)s (report %(ref)s) while their membership "
+        "is suspended, so no offer was posted. Please get in touch with them about it; once they are active "
+        "again, the offer can be posted from the report's page.") % {
+        "person": offer.person.name, "service": complaint.service.name, "ref": complaint.pk}, channel=offer.channel)
 
 
 @transaction.atomic
@@ -193,6 +218,8 @@ def offer_help(actor, complaint: Complaint, *, route: str = HelpOffer.Route.CONT
     elif route == HelpOffer.Route.LAB:
         _lab_route(actor, complaint, person, offer, lab=lab)
     offer.save()
+    if offer.timebank_member is not None and offer.timebank_member.status == TimebankMember.Status.SUSPENDED:
+        _note_for_brokers(offer)
     audit.record(actor, "helpoffer.create", offer, organisation=complaint.service.organisation,
                  on_behalf_of=person if on_behalf else None, channel=channel,
                  details={"stage": stage, "complaint": complaint.pk, "route": route,
@@ -214,6 +241,8 @@ def post_pending_offer(actor, offer: HelpOffer, *, channel=Channel.WEB) -> HelpO
     member = offer.timebank_member
     if offer.route != HelpOffer.Route.TIMEBANK or member is None or offer.timebank_offer_id is not None:
         raise ValidationError({"timebank": [_("There is no offer of time waiting to be posted.")]})
+    if member.status == TimebankMember.Status.SUSPENDED:
+        raise ValidationError({"timebank": [_("The membership of %(bank)s is suspended.") % {"bank": member.timebank.name}]})
     if member.status != TimebankMember.Status.ACTIVE:
         raise ValidationError({"timebank": [_("The request to join %(bank)s has not been approved yet.")
                                             % {"bank": member.timebank.name}]})

@@ -21,6 +21,13 @@ from .views import complaint_page
 def thanks(offer: HelpOffer) -> str:
     if offer.timebank_offer_id:
         return _("Thank you: your offer of time is in %(bank)s.") % {"bank": offer.timebank_member.timebank.name}
+    member = offer.timebank_member
+    if member is not None and member.status == member.Status.SUSPENDED:
+        return _("Thank you for offering to help. A broker of %(bank)s will be in touch with you about it.") % {
+            "bank": member.timebank.name}
+    if member is not None and member.left_at is not None:
+        return _("Thank you: you asked to rejoin %(bank)s. Once a broker has welcomed you back, your offer can "
+                 "be posted from this page.") % {"bank": member.timebank.name}
     if offer.timebank_member_id:
         return _("Thank you: you asked to join %(bank)s. Once a broker has welcomed you, your offer can be "
                  "posted from this page.") % {"bank": offer.timebank_member.timebank.name}

@@ -127,8 +127,10 @@ def response_metrics(service_ids) -> dict[int, dict]:
                .values("complaint__service_id").annotate(
                    n=Count("complaint", distinct=True),
                    timebank_offers=Count("timebank_offer", distinct=True),
+                   # waiting for a broker to welcome them (a suspended member's offer is not a request)
                    join_requests=Count("pk", filter=Q(route=HelpOffer.Route.TIMEBANK, timebank_offer__isnull=True,
-                                                      timebank_member__isnull=False)),
+                                                      timebank_member__isnull=False)
+                                       & ~Q(timebank_member__status="suspended")),
                    lab_invitations=Count("lab_invitation", distinct=True)))
     for entry in result.values():
         entry.update(timebank_offers=0, join_requests=0, lab_invitations=0)

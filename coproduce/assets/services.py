@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.models import Area, Organisation, Person
+from coproduce.core.on_behalf import acting_for, check_on_behalf
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean
 from coproduce.timebank.models import Category
@@ -81,11 +82,6 @@ def _text(value, errors: dict, field: str, *, required: bool, limit: int) -> str
     return text
 
 
-def _on_behalf(actor, person: Person) -> Person | None:
-    me = person_of(actor)
-    return None if me is not None and me.pk == person.pk else person
-
-
 # --- capabilities ------------------------------------------------------------------------------
 
 
@@ -104,11 +100,7 @@ def clean_capability(actor, person: Person, kind: str, errors: dict, *, descript
     if visibility not in Capability.Visibility.values:
         errors["visibility"] = [_("Choose who may see this.")]
     _channel(channel, errors)
-    on_behalf = _on_behalf(actor, person)
-    if on_behalf is not None and channel == Channel.WEB:
-        errors["channel"] = [_("Say how you heard it from them: in person, by phone or on paper.")]
-    if on_behalf is not None and consent is not True:
-        errors["consent"] = [_("Ask them, and record that they agreed, before recording it.")]
+    on_behalf = check_on_behalf(actor, person, errors, channel=channel, consent=consent)
     if person.erased_at is not None:
         errors["person"] = [_("This person's data has been erased.")]
     if errors:
@@ -172,7 +164,7 @@ def set_capability_visibility(actor, capability: Capability, visibility: str, ch
         capability.updated_at = timezone.now()
         capability.save(update_fields=["visibility", "updated_at"])
         matchindex.capabilities_changed([capability.person_id])
-        audit.record(actor, "capability.visibility", capability, on_behalf_of=_on_behalf(actor, capability.person),
+        audit.record(actor, "capability.visibility", capability, on_behalf_of=acting_for(actor, capability.person),
                      channel=channel, details={"before": before, "after": visibility})
     return capability
 
@@ -184,7 +176,7 @@ def remove_capability(actor, capability: Capability, channel: str = Channel.WEB)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        audit.record(actor, "capability.remove", capability, on_behalf_of=_on_behalf(actor, capability.person),
+        audit.record(actor, "capability.remove", capability, on_behalf_of=acting_for(actor, capability.person),
                      channel=channel, details={"kind": capability.kind, "person": capability.person_id})
         matchindex.capabilities_changed([capability.person_id])
         capability.delete()

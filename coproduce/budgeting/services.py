@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Area, Organisation, Person, Topic
+from coproduce.core.on_behalf import acting_for
 from coproduce.core.permissions import person_of, require, roles_in
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -115,12 +116,9 @@ def parse_amount(text: str, field: str = "amount") -> int:
 
 def _acting_for(actor, on_behalf_of, channel):
     """(person the action is for, whether staff act for someone else)."""
-    me = person_of(actor)
-    if on_behalf_of is not None and (me is None or on_behalf_of.pk != me.pk):
+    if acting_for(actor, on_behalf_of) is not None or channel in ON_BEHALF_CHANNELS:
         return on_behalf_of, True
-    if channel in ON_BEHALF_CHANNELS:
-        return on_behalf_of, True
-    return me, False
+    return person_of(actor), False
 
 
 # --- processes and budgets ---------------------------------------------------------------------

@@ -13,7 +13,7 @@ import random
 from coproduce.core.audit import Channel
 
 from . import services
-from .models import Conversation, Feedback, Lab
+from .models import Conversation, Feedback, Lab, Participant
 
 # (statement, how group A votes, how group B votes) – 1 agree, -1 disagree, 0 pass
 STATEMENTS = [
@@ -96,6 +96,10 @@ def load(town) -> Lab:
         if person.user_id is not None and i % 11 != 10 and rng.random() < 0.8:
             choice = 0 if (i % 3 != 0) == (rng.random() < 0.75) else 1
             services.answer_question(person.user, carer, 2 if rng.random() < 0.1 else choice, channel=Channel.WEB)
+        elif person.user_id is None and Participant.objects.filter(conversation=conversation, person=person).exists():
+            # the same paper form as their votes: staff type the answer in on their behalf
+            services.record_answers(staff, conversation, {carer.pk: 0 if i % 3 else 1}, person=person,
+                                    channel=Channel.PAPER)
 
     writer = next(p for p in town.citizens if p.user_id is not None)
     waiting = services.submit_statement(writer.user, conversation,
@@ -107,10 +111,16 @@ def load(town) -> Lab:
     Conversation.objects.filter(pk=conversation.pk).update(analysis_pending=False)
     analysis = services.compute_analysis(conversation)
 
+    # citizens with a login write their own stories and ideas; staff record the rest, said at a workshop
+    # or on paper by assisted citizens they support, on their behalf and with their agreement
+    assisted = [p for p in town.citizens if p.user_id is None]
     for n, (kind, text) in enumerate(FEEDBACK):
         person = town.citizens[(n * 7) % len(town.citizens)]
-        services.add_feedback(staff, lab, kind=kind, text=text, person=person,
-                              channel=Channel.IN_PERSON if kind == Feedback.Kind.WORKSHOP else Channel.PAPER)
+        if person.user_id is not None and kind in (Feedback.Kind.STORY, Feedback.Kind.IDEA):
+            services.add_feedback(person.user, lab, kind=kind, text=text, channel=Channel.WEB)
+        else:
+            services.add_feedback(staff, lab, kind=kind, text=text, person=assisted[n % len(assisted)], consent=True,
+                                  channel=Channel.IN_PERSON if kind == Feedback.Kind.WORKSHOP else Channel.PAPER)
     themes = services.store_themes(lab)
     respite_item = lab.feedback.order_by("pk").first()
     respite_theme = next((t for t in themes if t.items.filter(pk=respite_item.pk).exists()), None)

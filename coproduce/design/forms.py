@@ -67,8 +67,8 @@ class QuestionForm(forms.Form):
         return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
 
 
-class PaperVotesForm(forms.Form):
-    """One person's (or one anonymous ballot's) votes from a workshop or a paper form."""
+class PaperForm(forms.Form):
+    """Whose paper form it is (a person staff may act for, or the form's ballot label) and how it came."""
 
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"), required=False)
     label = forms.CharField(label=_("Or a ballot label"), max_length=80, required=False,
@@ -79,9 +79,16 @@ class PaperVotesForm(forms.Form):
         (Channel.PHONE, _("By phone")),
     ])
 
-    def __init__(self, *args, people=None, statements=(), **kwargs):
+    def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people if people is not None else Person.objects.none()
+
+
+class PaperVotesForm(PaperForm):
+    """One person's (or one anonymous ballot's) votes from a workshop or a paper form."""
+
+    def __init__(self, *args, statements=(), **kwargs):
+        super().__init__(*args, **kwargs)
         self.statement_fields = []
         choices = [("", _("No answer"))] + [(str(v), label) for v, label in VOTE_CHOICES]
         for s in statements:
@@ -101,6 +108,26 @@ class PaperVotesForm(forms.Form):
         return [line for line in self.cleaned_data.get("statements", "").splitlines() if line.strip()]
 
 
+class PaperAnswersForm(PaperForm):
+    """The answers to the demographic questions written on one paper form."""
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].help_text = _("The label the form's votes were entered under, for example "
+                                           "“Workshop 3, form 12”. Entering it again corrects the answers.")
+        self.question_fields = []
+        for question in questions:
+            name = f"q{question.pk}"
+            choices = [("", _("No answer"))] + [(str(i), text) for i, text in enumerate(question.choices)]
+            self.fields[name] = forms.ChoiceField(label=question.text, choices=choices, required=False,
+                                                  widget=forms.RadioSelect)
+            self.question_fields.append((question.pk, name))
+
+    def answers(self) -> dict[int, int | None]:
+        return {pk: int(self.cleaned_data[name]) if self.cleaned_data.get(name) else None
+                for pk, name in self.question_fields}
+
+
 class FeedbackForm(forms.ModelForm):
     class Meta:
         model = Feedback
@@ -116,6 +143,9 @@ class FeedbackForm(forms.ModelForm):
                 (Channel.IN_PERSON, _("In person, at a workshop")), (Channel.PAPER, _("On paper")),
                 (Channel.PHONE, _("By phone")), (Channel.WEB, _("Online")),
             ])
+            self.fields["consent"] = forms.BooleanField(
+                label=_("They agreed to it being recorded in their name"), required=False,
+                help_text=_("Needed when you choose a person: it is recorded as given by you on their behalf."))
         else:
             del self.fields["person"]
             self.fields["kind"].choices = [(Feedback.Kind.STORY, Feedback.Kind.STORY.label),

@@ -260,10 +260,17 @@ class Question(models.Model):
 
 
 class Answer(models.Model):
+    """One participant's answer to a demographic question: given online (`channel` web, `entered_by`
+    empty), or entered by lab staff from a paper form on the participant's behalf (`entered_by`)."""
+
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     choice = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=20, default="web")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["participant", "question"], name="design_one_answer")]
@@ -333,6 +340,8 @@ class Feedback(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # recorded by staff in the name of `person` (who told them in person, by phone or on paper)
+    on_behalf = models.BooleanField(default=False)
     channel = models.CharField(max_length=20, default="web")
     theme = models.ForeignKey(Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

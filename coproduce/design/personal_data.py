@@ -32,11 +32,13 @@ def export(person) -> dict:
         ],
         "answers": [
             {"question": a.question.text, "answer": a.question.choices[a.choice]
-             if a.choice < len(a.question.choices) else a.choice}
+             if a.choice < len(a.question.choices) else a.choice, "channel": a.channel,
+             "entered_by_staff": a.entered_by_id is not None}
             for a in Answer.objects.filter(participant_id__in=ids).select_related("question").order_by("pk")
         ],
         "feedback": [
-            {"lab": f.lab.title, "kind": f.kind, "text": f.text, "given": f.created_at.isoformat()}
+            {"lab": f.lab.title, "kind": f.kind, "text": f.text, "given": f.created_at.isoformat(),
+             "channel": f.channel, "recorded_by_staff_on_your_behalf": f.on_behalf}
             for f in Feedback.objects.filter(person=person).select_related("lab").order_by("pk")
         ],
         "invitations": [i.lab.title for i in Invitation.objects.filter(person=person).select_related("lab")],

@@ -33,6 +33,7 @@ from coproduce.core import audit
 from coproduce.core import services as core_services
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import check_on_behalf
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -507,11 +508,7 @@ def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *,
     if person is not None:
         _require(actor, "core.act_for_person", person)
     _check_taking_votes(conversation)
-    label = " ".join((label or "").split())
-    if person is None and not label:
-        raise ValidationError({"label": [_("Choose the person, or give the ballot a label such as its number.")]})
-    if len(label) > Participant._meta.get_field("label").max_length:
-        raise ValidationError({"label": [_("Please keep the label to 80 characters or fewer.")]})
+    label = _ballot_label(person, label)
     texts = _validate_ballot_statements(conversation, statements)
     if not votes and not texts:
         raise ValidationError({"votes": [_("Enter at least one vote or statement.")]})
@@ -537,6 +534,16 @@ def record_votes(actor, conversation: Conversation, votes: Mapping[int, int], *,
     if values or conversation.moderation == Conversation.Moderation.POST:
         request_analysis(conversation)
     return participant
+
+
+def _ballot_label(person: Person | None, label: str) -> str:
+    """A paper ballot's label with its spaces collapsed; required when no person is chosen."""
+    label = " ".join((label or "").split())
+    if person is None and not label:
+        raise ValidationError({"label": [_("Choose the person, or give the ballot a label such as its number.")]})
+    if len(label) > Participant._meta.get_field("label").max_length:
+        raise ValidationError({"label": [_("Please keep the label to 80 characters or fewer.")]})
+    return label
 
 
 def _validate_ballot_statements(conversation: Conversation, statements: Iterable[str]) -> list[str]:
@@ -649,14 +656,89 @@ def answer_question(actor, question: Question, choice: int, *, session_key: str 
     conversation = question.conversation
     _require(actor, "design.participate", conversation)
     _check_taking_votes(conversation)
-    if not isinstance(choice, int) or not 0 <= choice < len(question.choices):
+    if not _is_choice(question, choice):
         raise ValidationError({"choice": [_("Choose one of the answers.")]})
     participant = _participant(actor, conversation, session_key=session_key, channel=channel)
     answer, _created = Answer.objects.update_or_create(participant=participant, question=question,
-                                                       defaults={"choice": choice})
+                                                       defaults={"choice": choice, "channel": channel,
+                                                                 "entered_by": None})
     audit.record(actor, "question.answer", question, organisation=conversation.lab.organisation, channel=channel,
                  details={"participant": participant.number})
     return answer
+
+
+def _is_choice(question: Question, choice) -> bool:
+    """Whether `choice` is the index of one of the question's answers (the check online and on paper)."""
+    return isinstance(choice, int) and not isinstance(choice, bool) and 0 <= choice < len(question.choices)
+
+
+PAPER_CHANNELS = (Channel.PAPER, Channel.IN_PERSON, Channel.PHONE)
+
+
+@transaction.atomic
+def record_answers(actor, conversation: Conversation, answers: Mapping[int, int | None], *,
+                   person: Person | None = None, label: str = "", channel=Channel.PAPER) -> Participant:
+    """Lab staff enter the demographic answers written on a paper form, for the participant of that
+    form (its ballot `label`, as for `record_votes`, or a named `person` they may act for). Each answer
+    is recorded as entered on the participant's behalf: with its channel and who entered it.
+    `answers`: question id -> index of the chosen answer, or None to remove an answer entered by mistake.
+    The answers stay editable by staff until the lab stops gathering views (the synthesis reads them),
+    even when the conversation itself has closed to votes. Bad input (an unknown question, an answer
+    that is not one of the question's) is reported per question (`q<id>`) and writes nothing."""
+    _require(actor, "design.manage_lab", conversation.lab)
+    if person is not None:
+        _require(actor, "core.act_for_person", person)
+    if not conversation.lab.is_gathering:
+        raise ValidationError({"conversation": [
+            _("This lab has finished gathering views, so answers from paper can no longer be entered or changed.")
+        ]})
+    label = _ballot_label(person, label)
+    if channel not in PAPER_CHANNELS:
+        raise ValidationError({"channel": [_("Say how the answers reached you: on paper, in person or by phone.")]})
+    questions = {q.pk: q for q in Question.objects.filter(conversation=conversation)}
+    errors, cleaned = {}, {}
+    for key, choice in answers.items():
+        question = questions.get(int(key)) if str(key).isdigit() else None
+        if question is None:
+            errors["answers"] = [_("Unknown question: %(q)s.") % {"q": key}]
+        elif choice is None or _is_choice(question, choice):
+            cleaned[question.pk] = choice
+        else:
+            errors[f"q{question.pk}"] = [_("Choose one of the answers.")]
+    if errors:
+        raise ValidationError(errors)
+    found = _participant(actor, conversation, person=person, label=label, create=False)
+    if found is None and all(choice is None for choice in cleaned.values()):
+        raise ValidationError({"answers": [_("Enter at least one answer.")]})
+    participant = found or _participant(actor, conversation, person=person, label=label, channel=channel)
+    # two desks typing in the same form queue here, so each question keeps one answer
+    Participant.objects.select_for_update().filter(pk=participant.pk).values_list("pk", flat=True).first()
+    entered_by = actor if actor is not None and actor.pk else None
+    current = {a.question_id: a for a in Answer.objects.filter(participant=participant)}
+    changed, now = {}, timezone.now()
+    for question_id, choice in sorted(cleaned.items()):
+        answer = current.get(question_id)
+        if choice is None:
+            if answer is not None:
+                answer.delete()
+                changed[str(question_id)] = None
+        elif answer is None or answer.choice != choice:
+            Answer.objects.update_or_create(participant=participant, question_id=question_id, defaults={
+                "choice": choice, "channel": channel, "entered_by": entered_by, "created_at": now})
+            changed[str(question_id)] = choice
+    audit.record(actor, "question.answer_on_paper", conversation, organisation=conversation.lab.organisation,
+                 on_behalf_of=person, channel=channel, details={"participant": participant.number, "answers": changed})
+    return participant
+
+
+def paper_answers(conversation: Conversation, *, person: Person | None = None, label: str = "") -> dict[int, int]:
+    """The answers already recorded for a paper form (question id -> choice), to correct them (no writes)."""
+    label = " ".join((label or "").split())
+    if person is None and not label:
+        return {}
+    lookup = {"participant__person": person} if person is not None else {"participant__label": label}
+    return dict(Answer.objects.filter(participant__conversation=conversation, **lookup)
+                .values_list("question_id", "choice"))
 
 
 # --- analysis ----------------------------------------------------------------------------------
@@ -762,15 +844,26 @@ def next_statement(conversation: Conversation, participant: Participant | None,
 
 @transaction.atomic
 def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY, person: Person | None = None,
-                 channel=Channel.WEB) -> Feedback:
-    """Record free text. Lab staff record anything (on someone's behalf, by any channel); people who
-    may take part in the lab give their own stories and ideas."""
+                 consent: bool = False, channel=Channel.WEB) -> Feedback:
+    """Record free text. People who may take part in the lab give their own stories and ideas; lab staff
+    record what was said at a workshop or sent in (no person, by any channel). Feedback in another
+    person's name is recorded only on their behalf, by the rule every app uses (`core.on_behalf`): lab
+    staff who may act for that person (`core.act_for_person`), saying how it reached them (not the
+    website) and that the person agreed (`consent`); it is stored and shown as recorded on their behalf.
+    Anyone else naming another person is refused."""
     manages = actor is None or actor.has_perm("design.manage_lab", lab)
-    if not manages:
-        if not (getattr(actor, "is_authenticated", False) and actor.has_perm("design.give_feedback", lab)):
-            raise PermissionDenied("design.give_feedback")
-        person = _actor_person(actor)
+    if not manages and not (getattr(actor, "is_authenticated", False) and actor.has_perm("design.give_feedback", lab)):
+        raise PermissionDenied("design.give_feedback")
     errors = {}
+    on_behalf = person if actor is None else check_on_behalf(actor, person, errors, channel=channel, consent=consent)
+    if on_behalf is not None and actor is not None:
+        if not manages:
+            raise PermissionDenied("design.manage_lab")
+        _require(actor, "core.act_for_person", on_behalf)
+    if on_behalf is not None and on_behalf.erased_at is not None:
+        errors["person"] = [_("This person's data has been erased.")]
+    if not manages:
+        person = _actor_person(actor)
     if not (text or "").strip():
         errors["text"] = [_("Please write the feedback.")]
     if kind not in Feedback.Kind.values:
@@ -778,10 +871,10 @@ def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY,
     if errors:
         raise ValidationError(errors)
     item = Feedback.objects.create(lab=lab, kind=kind, text=text.strip(), person=person, channel=channel,
+                                   on_behalf=on_behalf is not None,
                                    recorded_by=actor if actor is not None and actor.pk else None)
-    me = _actor_person(actor)
     audit.record(actor, "feedback.add", item, organisation=lab.organisation, channel=channel,
-                 on_behalf_of=person if person is not None and person != me else None)
+                 on_behalf_of=on_behalf, details={"consent": True} if on_behalf is not None else None)
     return item
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import paper_views, views
 
 app_name = "design"
 
@@ -36,5 +36,6 @@ urlpatterns = [
     path("<slug:slug>/conversations/<int:pk>/moderation/", views.moderation, name="moderation"),
     path("<slug:slug>/conversations/<int:pk>/moderation/<int:number>/", views.moderate, name="moderate"),
     path("<slug:slug>/conversations/<int:pk>/paper/", views.paper_votes, name="paper_votes"),
+    path("<slug:slug>/conversations/<int:pk>/paper/answers/", paper_views.paper_answers, name="paper_answers"),
     path("<slug:slug>/conversations/<int:pk>/export.zip", views.export, name="export"),
 ]

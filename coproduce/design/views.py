@@ -567,7 +567,8 @@ def feedback(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.add_feedback(request.user, lab, text=form.cleaned_data["text"], kind=form.cleaned_data["kind"],
-                                  person=form.cleaned_data["person"], channel=form.cleaned_data["channel"])
+                                  person=form.cleaned_data["person"], channel=form.cleaned_data["channel"],
+                                  consent=form.cleaned_data["consent"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

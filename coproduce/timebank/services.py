@@ -46,6 +46,7 @@ from coproduce.core import audit
 from coproduce.core import services as core_services
 from coproduce.core.audit import Channel
 from coproduce.core.models import Membership, Organisation, Person, Role
+from coproduce.core.on_behalf import acting_for
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean
 
@@ -287,7 +288,8 @@ def request_to_join(
     actor, timebank: Timebank, *, accept_agreement: bool, kind: str = TimebankMember.Kind.INDIVIDUAL,
     organisation: Organisation | None = None, channel=Channel.WEB,
 ) -> TimebankMember:
-    """A person with a login asks to join; a broker approves (`approve_member`)."""
+    """A person with a login asks to join; a broker approves (`approve_member`). Someone who left the
+    bank asks to rejoin (`request_to_rejoin`: the same membership, keeping its history)."""
     require(actor, "timebank.request_to_join", timebank)
     person = person_of(actor)
     _check_kind(kind)
@@ -295,13 +297,11 @@ def request_to_join(
     member = TimebankMember.objects.filter(timebank=timebank, person=person).first()
     if member is not None and member.status != TimebankMember.Status.LEFT:
         raise ValidationError({"person": [_("You are already a member or have asked to join.")]})
-    now = timezone.now()
-    if member is None:
-        member = TimebankMember(timebank=timebank, person=person)
-    member.kind, member.organisation, member.status = kind, organisation, TimebankMember.Status.REQUESTED
-    member.agreement_version = agreement
-    member.agreement_accepted_at = now if agreement else None
-    member.joined_at = member.left_at = None
+    if member is not None:
+        return request_to_rejoin(actor, member, accept_agreement=accept_agreement, channel=channel)
+    member = TimebankMember(timebank=timebank, person=person, kind=kind, organisation=organisation,
+                            status=TimebankMember.Status.REQUESTED, agreement_version=agreement,
+                            agreement_accepted_at=timezone.now() if agreement else None)
     member.save()
     Account.objects.get_or_create(timebank=timebank, kind=Account.Kind.MEMBER, member=member)
     audit.record(actor, "timebank.member.request", member, organisation=timebank.organisation, channel=channel,
@@ -310,16 +310,51 @@ def request_to_join(
 
 
 @transaction.atomic
+def request_to_rejoin(actor, member: TimebankMember, *, accept_agreement: bool,
+                      channel=Channel.WEB) -> TimebankMember:
+    """A former member (status left) asks to come back. It is a request to join that a broker approves
+    (`approve_member`), on the same membership: their account, exchanges, references, checks and broker
+    notes stay, and `left_at` keeps when they left until the broker welcomes them back. They ask
+    themselves, or someone asks on their behalf: a broker of the bank, or staff who may act for them
+    (`core.act_for_person`), recorded as on their behalf with the channel. The agreement in force now
+    must be accepted again."""
+    on_behalf = acting_for(actor, member.person)
+    if on_behalf is None:
+        require(actor, "timebank.request_to_join", member.timebank)
+    elif not (actor is not None and (actor.has_perm("timebank.change_member", member)
+                                     or actor.has_perm("core.act_for_person", member.person))):
+        raise PermissionDenied("timebank.change_member")
+    member = TimebankMember.objects.select_for_update().select_related("timebank__organisation").get(pk=member.pk)
+    if member.status != TimebankMember.Status.LEFT:
+        raise ValidationError({"status": [_("Only someone who left the timebank can ask to rejoin it.")]})
+    agreement = _agreement_to_accept(member.timebank, accept_agreement, "accept_agreement")
+    now = timezone.now()
+    member.status, member.requested_at = TimebankMember.Status.REQUESTED, now
+    member.agreement_version, member.agreement_accepted_at = agreement, now if agreement else None
+    member.save(update_fields=["status", "requested_at", "agreement_version", "agreement_accepted_at"])
+    Account.objects.get_or_create(timebank=member.timebank, kind=Account.Kind.MEMBER, member=member)
+    audit.record(actor, "timebank.member.rejoin", member, organisation=member.timebank.organisation,
+                 on_behalf_of=on_behalf, channel=channel,
+                 details={"left_at": member.left_at.isoformat() if member.left_at else None,
+                          "agreement": agreement.version if agreement else None})
+    return member
+
+
+@transaction.atomic
 def approve_member(actor, member: TimebankMember, *, channel=Channel.WEB) -> TimebankMember:
+    """Welcome someone who asked to join, or a former member back (their earlier `left_at` is cleared,
+    and kept in the audit entry)."""
     require(actor, "timebank.change_member", member)
     if member.status != TimebankMember.Status.REQUESTED:
         raise ValidationError({"status": [_("Only a request to join can be approved.")]})
-    member.status, member.joined_at = TimebankMember.Status.ACTIVE, timezone.now()
-    member.save(update_fields=["status", "joined_at"])
+    left_at = member.left_at
+    member.status, member.joined_at, member.left_at = TimebankMember.Status.ACTIVE, timezone.now(), None
+    member.save(update_fields=["status", "joined_at", "left_at"])
     if not Membership.objects.filter(person=member.person, organisation=member.timebank.organisation).exists():
         Membership.objects.create(person=member.person, organisation=member.timebank.organisation, role=Role.MEMBER)
     audit.record(actor, "timebank.member.approve", member, organisation=member.timebank.organisation,
-                 on_behalf_of=member.person, channel=channel)
+                 on_behalf_of=member.person, channel=channel,
+                 details={"rejoined_after_leaving": left_at.isoformat()} if left_at else None)
     return member
 
 

@@ -199,6 +199,21 @@ def add_note(actor, member: TimebankMember, text: str, *, channel=Channel.WEB) -
 
 
 @transaction.atomic
+def note_for_brokers(member: TimebankMember, text: str, *, channel=Channel.SYSTEM) -> BrokerNote:
+    """A note the platform leaves for the bank's brokers about a member (no author): something the
+    brokers should follow up that another service already checked and recorded, such as an offer to
+    help that could not be posted. Seen where broker notes are seen, by the bank's brokers only."""
+    _channel(channel)
+    text = (text or "").strip()[:4000]
+    if not text:
+        raise ValidationError({"text": [_("Write the note.")]})
+    note = BrokerNote.objects.create(member=member, text=text, author=None)
+    audit.record(None, "timebank.note.add", note, organisation=member.timebank.organisation, channel=channel,
+                 details={"from": "platform", "member": member.pk})
+    return note
+
+
+@transaction.atomic
 def set_requirements(actor, request: HelpRequest, *, helpers_needed: int = 1, outside_home: bool = False,
                      note: str = "", channel=Channel.WEB) -> HelpRequest:
     """A broker's requirements on a request: two helpers for a home visit, or outside the home."""

@@ -5,7 +5,7 @@ from django.core import mail
 
 from coproduce.core import demo as core_demo
 from coproduce.design import demo
-from coproduce.design.models import Analysis, Decision, Feedback, Theme, VoteEvent
+from coproduce.design.models import Analysis, Answer, Decision, Feedback, Theme, VoteEvent
 
 
 def test_demo_lab(db):
@@ -16,6 +16,8 @@ def test_demo_lab(db):
     analysis = Analysis.objects.get(conversation=conversation)
     assert analysis.group_count >= 2 and analysis.participant_count >= 40
     assert VoteEvent.objects.filter(channel="paper").exists() and VoteEvent.objects.filter(channel="web").exists()
+    assert Answer.objects.filter(channel="paper", entered_by__isnull=False).exists()  # typed in from paper
+    assert Feedback.objects.filter(lab=lab, on_behalf=True).exists()
     assert Feedback.objects.filter(lab=lab).count() >= 10 and Theme.objects.filter(lab=lab).count() >= 2
     assert Theme.objects.filter(lab=lab, label="Respite at short notice").exists()
     decision = Decision.objects.get(lab=lab)

@@ -40,6 +40,7 @@ MATRIX = [
     row("/labs/{lab}/conversations/{c}/settings/", *STAFF),
     row("/labs/{lab}/conversations/{c}/moderation/", *STAFF),
     row("/labs/{lab}/conversations/{c}/paper/", *STAFF),
+    row("/labs/{lab}/conversations/{c}/paper/answers/", *STAFF),
     row("/labs/{lab}/conversations/{c}/export.zip", *STAFF),
     row("/labs/{closed}/decisions/{published}/", *PUBLIC),
 ]

@@ -16,7 +16,8 @@ def test_people_behind_the_cited_evidence_are_told(lab, conversation, personas):
     services.cast_vote(otto, conversation, 2, 1)  # Otto voted only on a statement nobody cites
     nell = core_services.register_person(staff, lab.organisation, consent=True, name="Nell Offline",
                                          email="nell@example.org")
-    item = services.add_feedback(staff, lab, text="Respite took weeks to arrange", person=nell, channel="paper")
+    item = services.add_feedback(staff, lab, text="Respite took weeks to arrange", person=nell, channel="paper",
+                                 consent=True)
     services.add_feedback(staff, lab, text="The bus stopped running")
     services.store_themes(lab)
     item.refresh_from_db()
