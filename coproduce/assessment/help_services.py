@@ -24,8 +24,6 @@ Staff record an acceptance for someone who phoned (`on_behalf=True`, audited as 
 with the channel). Bad input changes nothing: everything runs in one transaction.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -35,13 +33,11 @@ from coproduce.core.audit import Channel
 from coproduce.core.permissions import person_of, require
 from coproduce.design import services as design_services
 from coproduce.design.models import Invitation, Lab
-from coproduce.timebank import postings, trust
+from coproduce.timebank import placement, postings, trust
 from coproduce.timebank import services as timebank_services
 from coproduce.timebank.models import Category, Timebank, TimebankMember
 
 from .models import Complaint, HelpOffer, Service
-
-WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 def _channel(channel: str) -> str:
@@ -69,11 +65,10 @@ def banks_to_choose():
 def default_bank(service: Service, person) -> Timebank | None:
     """The bank of the service's organisation or the nearest one it is part of; else the person's
     only bank; else None (they choose)."""
-    lineage = service.organisation.lineage_ids()
-    banks = {b.organisation_id: b for b in banks_to_choose().filter(organisation_id__in=lineage)}
-    for org_id in lineage:
-        if org_id in banks:
-            return banks[org_id]
+    near = placement.nearest(service.organisation,
+                             banks_to_choose().filter(organisation_id__in=service.organisation.lineage_ids()))
+    if near is not None:
+        return near
     if person is not None:
         theirs = list(banks_to_choose().filter(
             members__person=person,
@@ -94,14 +89,7 @@ def labs_for(service: Service):
 def suggest_category(bank: Timebank, service: Service, how: str = "") -> Category | None:
     """The bank's category whose name shares most words (4+ letters) with the service's name, group,
     keywords and the person's words; the first of the bank's list when none share a word."""
-    words = set(WORD.findall(" ".join([service.name, service.group, service.keywords, how]).lower()))
-    best, best_score = None, 0
-    categories = list(Category.objects.for_bank(bank))
-    for category in categories:
-        score = len(words & set(WORD.findall(f"{category.name} {category.group_name}".lower())))
-        if score > best_score:
-            best, best_score = category, score
-    return best or (categories[0] if categories else None)
+    return placement.suggest_category(bank, " ".join([service.name, service.group, service.keywords, how]))
 
 
 def offer_description(service: Service, how: str) -> str:

@@ -5,7 +5,9 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from coproduce.api import PUBLIC
@@ -13,8 +15,9 @@ from coproduce.core.audit import Channel
 from coproduce.core.models import Area, Person, Topic
 from coproduce.core.permissions import STAFF_ROLES, organisations_where, require
 
+from . import proposal_media_services as media
 from . import services
-from .models import Budget, Process, Tally
+from .models import Budget, Process, Proposal, ProposalImage, Tally
 
 router = Router(tags=["budgeting"])
 
@@ -59,6 +62,9 @@ class ProposalOut(Schema):
     status: str
     budget_id: int | None
     area: str | None = Field(None, alias="area.slug")
+    address: str
+    latitude: float | None
+    longitude: float | None
     category: str | None = Field(None, alias="category.slug")
     cost_estimate: int | None
     cost: int | None
@@ -76,8 +82,32 @@ class ProposalIn(Schema):
     area: str | None = None
     category: str | None = None
     cost_estimate: int | None = Field(None, description="In minor units (pence, cents).")
+    address: str = Field("", description="A street address or a description of the place.")
+    latitude: float | None = Field(None, description="Degrees, -90 to 90; give both latitude and longitude or neither.")
+    longitude: float | None = Field(None, description="Degrees, -180 to 180.")
     on_behalf_of: int | None = Field(None, description="Staff: the person (id) who made the proposal.")
     channel: str = Channel.API
+
+
+class ImageOut(Schema):
+    id: int
+    url: str
+    alt_text: str
+    caption: str
+    content_type: str
+    size: int
+
+    @staticmethod
+    def resolve_url(obj):
+        return reverse("budgeting:proposal_image", args=[obj.proposal.process.slug, obj.pk])
+
+
+class ProposalDetailOut(ProposalOut):
+    images: list[ImageOut]
+
+    @staticmethod
+    def resolve_images(obj):
+        return obj.images_list
 
 
 class BallotIn(Schema):
@@ -182,9 +212,52 @@ def create_proposal(request, slug: str, payload: ProposalIn):
     proposal = services.submit_proposal(
         request.user, process, title=payload.title, description=payload.description,
         area=_lookup(Area, payload.area, "area"), category=_lookup(Topic, payload.category, "category"),
-        cost_estimate=payload.cost_estimate, on_behalf_of=on_behalf, channel=channel,
+        cost_estimate=payload.cost_estimate, address=payload.address, latitude=payload.latitude,
+        longitude=payload.longitude, on_behalf_of=on_behalf, channel=channel,
     )
     return 201, proposal
+
+
+def _proposal(request, slug: str, proposal_id: int) -> Proposal:
+    process = get_object_or_404(Process.objects.select_related("organisation", "area"), slug=slug)
+    require(request.user, "budgeting.view_process", process)
+    proposal = get_object_or_404(Proposal.objects.select_related("area", "category"), pk=proposal_id,
+                                 process=process)
+    proposal.process = process
+    return proposal
+
+
+@router.get("/budgeting/processes/{slug}/proposals/{proposal_id}", response=ProposalDetailOut, auth=PUBLIC)
+def get_proposal(request, slug: str, proposal_id: int):
+    """A proposal with its place and its images (each with its alt text and the URL it is served at)."""
+    proposal = _proposal(request, slug, proposal_id)
+    for image in (images := list(proposal.images.all())):
+        image.proposal = proposal
+    proposal.images_list = images
+    return proposal
+
+
+@router.post("/budgeting/processes/{slug}/proposals/{proposal_id}/images", response={201: ImageOut})
+def add_image(request, slug: str, proposal_id: int, alt_text: Form[str] = "", caption: Form[str] = "",
+              channel: Form[str] = Channel.API, image: File[UploadedFile | None] = None):
+    """Multipart: `image` (JPEG, PNG or WebP, checked by content and size), `alt_text` (required),
+    `caption`. Staff recording an image the proposer sent in give `channel` paper, phone or in_person."""
+    proposal = _proposal(request, slug, proposal_id)
+    channel = channel if channel in (Channel.API, *services.ON_BEHALF_CHANNELS) else Channel.API
+    added = media.add_proposal_image(request.user, proposal, image, alt_text=alt_text, caption=caption,
+                                     channel=channel)
+    added.proposal = proposal
+    return 201, added
+
+
+@router.delete("/budgeting/processes/{slug}/images/{image_id}", response={204: None})
+def remove_image(request, slug: str, image_id: int):
+    process = get_object_or_404(Process.objects.select_related("organisation"), slug=slug)
+    require(request.user, "budgeting.view_process", process)
+    image = get_object_or_404(ProposalImage.objects.select_related("proposal"), pk=image_id, proposal__process=process)
+    image.proposal.process = process
+    media.remove_proposal_image(request.user, image, channel=Channel.API)
+    return 204, None
 
 
 @router.post("/budgeting/budgets/{budget_id}/ballot", response={200: BallotOut}, auth=PUBLIC)

@@ -41,10 +41,41 @@ def to_minor(value: Fraction) -> int:
     return int(cents)
 
 
+def point_columns(proposal: Proposal, fields: dict) -> dict:
+    """Pabulib's optional `latitude`/`longitude` columns for a proposal with a point. The text the
+    imported file had is kept (it is in `extra`) when it still gives the stored number, so a
+    round trip writes the same characters; otherwise the shortest text that reads back the same."""
+    if proposal.latitude is None or proposal.longitude is None:
+        return {}
+    columns = {}
+    for name, value in (("latitude", proposal.latitude), ("longitude", proposal.longitude)):
+        text = fields.get(name, "")
+        try:
+            same = float(text) == value
+        except ValueError:
+            same = False
+        columns[name] = text if same else repr(value)
+    return columns
+
+
+def pabulib_point(fields: dict) -> tuple[float | None, float | None]:
+    """The point of a Pabulib project's optional `latitude`/`longitude` columns, or (None, None)
+    when they are missing, empty or not a valid point (the text is then still kept in `extra`)."""
+    from django.core.exceptions import ValidationError
+
+    from .services import clean_point
+
+    try:
+        return clean_point(fields.get("latitude"), fields.get("longitude"))
+    except ValidationError:
+        return None, None
+
+
 def feasible_proposals(budget: Budget) -> list[Proposal]:
     return list(
         Proposal.objects.filter(budget=budget, status=Proposal.Status.FEASIBLE).order_by("id")
-        .only("id", "external_id", "title", "cost", "cost_estimate", "pledged_money", "extra", "category_id")
+        .only("id", "external_id", "title", "cost", "cost_estimate", "pledged_money", "extra", "category_id",
+              "latitude", "longitude")
     )
 
 
@@ -85,6 +116,7 @@ def build_election(budget: Budget, *, proposals=None, selected_pks=(), for_expor
     for p in proposals:
         cost = Fraction(p.cost_for_rule(process.pledges_reduce_cost and not for_export), 100)
         fields = {k: str(v) for k, v in (p.extra or {}).items()}
+        fields.update(point_columns(p, fields))
         fields["project_id"] = p.engine_id
         fields["cost"] = _number(cost)
         fields["name"] = p.title

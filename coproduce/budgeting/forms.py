@@ -16,6 +16,13 @@ ON_BEHALF_CHOICES = [
 ]
 
 
+ON_BEHALF_RECEIVED = [
+    (Channel.PAPER, _("on paper or by post")),
+    (Channel.PHONE, _("by phone or message")),
+    (Channel.IN_PERSON, _("in person, at a stall or an event")),
+]
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -88,6 +95,14 @@ class ProposalForm(forms.Form):
                                   required=False)
     area = forms.ModelChoiceField(label=_("Where?"), queryset=Area.objects.all(), required=False,
                                   empty_label=_("Everywhere / not one place"))
+    address = forms.CharField(label=_("Address or place"), max_length=300, required=False,
+                              help_text=_("A street address, or where it is, e.g. “the corner of the park by the school”."))
+    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+                                help_text=_("Optional: the exact point, in degrees, e.g. 52.2305."),
+                                widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180,
+                                 help_text=_("Give both latitude and longitude, or neither, e.g. 21.0095."),
+                                 widget=forms.TextInput(attrs={"inputmode": "decimal"}))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Topic.objects.all(), required=False)
     cost_estimate = AmountField(label=_("Roughly how much would it cost?"), required=False)
 
@@ -195,6 +210,20 @@ class PledgeForm(forms.Form):
         return int(hours * 60) if hours else None
 
 
+class PledgeOnBehalfForm(PledgeForm):
+    """Staff record an offer received on paper, by phone or in person, for a named person."""
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["group"]
+        self.fields["kind"].label = _("What do they offer?")
+        self.fields["on_behalf_of"] = forms.ModelChoiceField(
+            label=_("Who makes the offer?"), queryset=people if people is not None else Person.objects.none())
+        self.fields["channel"] = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES,
+                                                   widget=forms.RadioSelect)
+        self.order_fields(["on_behalf_of", "channel"])
+
+
 class ProgressForm(forms.Form):
     progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
     spent = AmountField(label=_("Spent so far"))
@@ -217,6 +246,23 @@ class PhotoForm(forms.Form):
     photo = forms.FileField(label=_("Photo (JPEG, PNG or WebP)"),
                             widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
     caption = forms.CharField(label=_("What does it show?"), max_length=200, required=False)
+
+
+class ProposalImageForm(forms.Form):
+    image = forms.FileField(label=_("Image (JPEG, PNG or WebP)"),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    alt_text = forms.CharField(label=_("Describe the image for people who cannot see it"), max_length=300,
+                               help_text=_("For example: “The empty corner of the park, with a broken bench.”"))
+    caption = forms.CharField(label=_("Caption (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, staff=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if staff:  # staff add an image as themselves (reviewing) or one the proposer sent in
+            self.fields["channel"] = forms.ChoiceField(
+                label=_("Whose image is it?"), widget=forms.RadioSelect, initial=Channel.WEB,
+                choices=[(Channel.WEB, _("Mine, as staff (for example from a site visit)"))] + [
+                    (value, _("The proposer's, received %(how)s") % {"how": label})
+                    for value, label in ON_BEHALF_RECEIVED])
 
 
 class MilestoneForm(forms.Form):

@@ -253,6 +253,10 @@ class Proposal(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("location")
     )
+    address = models.CharField(_("address or place"), max_length=300, blank=True,
+                               help_text=_("A street address or a description of the place."))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     category = models.ForeignKey(
         Topic, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("category")
     )
@@ -283,6 +287,10 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["process", "id"]
         indexes = [models.Index(fields=["process", "status"]), models.Index(fields=["budget", "status"])]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(latitude__isnull=True, longitude__isnull=True)
+                       | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180)),
+            name="proposal_point_both_or_neither_in_range")]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
 
@@ -302,6 +310,18 @@ class Proposal(models.Model):
         if self.cost is not None:
             return self.cost
         return self.cost_estimate or 0
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def map_url(self) -> str:
+        """An OpenStreetMap view of the point (no JavaScript needed on our side)."""
+        if not self.has_point:
+            return ""
+        lat, lon = f"{self.latitude:.6f}", f"{self.longitude:.6f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
 
     def cost_for_rule(self, pledges_reduce_cost: bool) -> int:
         cost = self.public_cost
@@ -371,6 +391,9 @@ class Pledge(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     settled_at = models.DateTimeField(null=True, blank=True, editable=False,
                                       help_text="When it was marked collected or released after the count.")
+    timebank_offer = models.OneToOneField(
+        "timebank.Offer", on_delete=models.SET_NULL, null=True, blank=True, related_name="budgeting_pledge",
+        editable=False, help_text="The timebank offer this pledge of time became when the proposal was funded.")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -416,6 +439,35 @@ class MilestonePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or f"photo {self.pk}"
+
+
+class ProposalImage(models.Model):
+    """An image of a proposal (the place, a sketch). Like delivery photos, its file is stored under
+    MEDIA_ROOT with a name of our own and served through a permission-checked view; its type was
+    recognised from its first bytes. `alt_text` describes it for people who cannot see it."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to="budgeting/", max_length=255)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    alt_text = models.CharField(_("description for people who cannot see the image"), max_length=300)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               help_text="Whose image it is: the proposer (also when staff added it for them), "
+                                         "or the member of staff who added it.")
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    channel = models.CharField(max_length=20, default="web")
+    on_behalf = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("proposal image")
+        verbose_name_plural = _("proposal images")
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text
 
 
 class VotingCode(models.Model):

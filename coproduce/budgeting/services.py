@@ -15,14 +15,12 @@ import csv
 import io
 import json
 import logging
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -37,6 +35,7 @@ from coproduce.core.permissions import person_of, require, roles_in
 from coproduce.core.validation import full_clean, unique_slug
 
 from . import fastpath, voting
+from .images import PHOTO_TYPES, photo_limit, read_image, sniff_image, store_image  # noqa: F401 (shared)
 from .models import (
     PHASE_ORDER,
     PHASE_STARTS,
@@ -50,6 +49,7 @@ from .models import (
     Pledge,
     Process,
     Proposal,
+    ProposalImage,
     Support,
     Tally,
     TallyRow,
@@ -260,7 +260,46 @@ def budget_for(process: Process, area: Area | None) -> Budget | None:
     return city[0] if city else (budgets[0] if len(budgets) == 1 else None)
 
 
-def _check_proposal_fields(process, *, title, area, cost_estimate, budget):
+def _coordinate(value, field: str, limit: int):
+    """A latitude (limit 90) or longitude (limit 180) in degrees: a finite number within ±limit;
+    text ("52.23") is read as a number."""
+    if isinstance(value, str):
+        try:
+            value = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise ValidationError({field: [_("Give a number of degrees, such as 52.2305.")]}) from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        raise ValidationError({field: [_("Give a number of degrees, such as 52.2305.")]})
+    if not -limit <= value <= limit:
+        raise ValidationError({field: [_("Give a value between -%(n)s and %(n)s degrees.") % {"n": limit}]})
+    return float(value)
+
+
+def clean_point(latitude, longitude) -> tuple[float | None, float | None]:
+    """(latitude, longitude) checked: both or neither (empty text counts as none), within range."""
+    latitude = None if latitude in (None, "") or (isinstance(latitude, str) and not latitude.strip()) else latitude
+    longitude = None if longitude in (None, "") or (isinstance(longitude, str) and not longitude.strip()) else longitude
+    if latitude is None and longitude is None:
+        return None, None
+    errors = {}
+    if latitude is None:
+        errors["latitude"] = [_("Give the latitude too, or neither.")]
+    if longitude is None:
+        errors["longitude"] = [_("Give the longitude too, or neither.")]
+    for value, name, limit in ((latitude, "latitude", 90), (longitude, "longitude", 180)):
+        if value is not None:
+            try:
+                _coordinate(value, name, limit)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return _coordinate(latitude, "latitude", 90), _coordinate(longitude, "longitude", 180)
+
+
+def _check_proposal_fields(process, *, title, area, cost_estimate, budget, address="", latitude=None,
+                           longitude=None):
+    """Raises a field-keyed ValidationError; returns the checked (latitude, longitude)."""
     errors = {}
     if not (title or "").strip():
         errors["title"] = [_("Give the proposal a title.")]
@@ -274,13 +313,22 @@ def _check_proposal_fields(process, *, title, area, cost_estimate, budget):
         _money(cost_estimate, "cost_estimate")
     except ValidationError as exc:
         errors.update(exc.message_dict)
+    if len((address or "").strip()) > 300:
+        errors["address"] = [_("Keep the address under 300 characters.")]
+    point = (None, None)
+    try:
+        point = clean_point(latitude, longitude)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
+    return point
 
 
 @transaction.atomic
 def submit_proposal(actor, process: Process, *, title: str, description: str = "", area: Area | None = None,
                     category: Topic | None = None, cost_estimate: int | None = None, budget: Budget | None = None,
+                    address: str = "", latitude: float | None = None, longitude: float | None = None,
                     on_behalf_of: Person | None = None, channel=Channel.WEB) -> Proposal:
     """A citizen proposes (collection phase), or staff enter a proposal received on paper, by
     phone or at a stall on the proposer's behalf (collection or review phase)."""
@@ -293,9 +341,12 @@ def submit_proposal(actor, process: Process, *, title: str, description: str = "
     else:
         _require(actor, "budgeting.propose", process, channel)
         _phase(process, Phase.COLLECT)
-    _check_proposal_fields(process, title=title, area=area, cost_estimate=cost_estimate, budget=budget)
+    latitude, longitude = _check_proposal_fields(
+        process, title=title, area=area, cost_estimate=cost_estimate, budget=budget, address=address,
+        latitude=latitude, longitude=longitude)
     proposal = Proposal(
         process=process, title=title.strip(), description=(description or "").strip(), area=area,
+        address=(address or "").strip(), latitude=latitude, longitude=longitude,
         category=category, cost_estimate=cost_estimate, proposer=proposer, channel=channel,
         budget=budget or budget_for(process, area),
     )
@@ -332,13 +383,15 @@ class ImportReport:
         return not self.errors
 
 
-PROPOSAL_CSV_COLUMNS = ("title", "description", "area", "category", "cost_estimate", "proposer_email", "channel")
+PROPOSAL_CSV_COLUMNS = ("title", "description", "area", "category", "cost_estimate", "proposer_email", "channel",
+                        "address", "latitude", "longitude")
 
 
 def import_proposals_csv(actor, process: Process, text: str, *, dry_run: bool = True,
                          channel=Channel.IMPORT) -> ImportReport:
     """Proposals from a spreadsheet (one per row; columns title, description, area (slug), category
-    (slug), cost_estimate (e.g. 1200.50), proposer_email, channel (paper / phone / in_person)).
+    (slug), cost_estimate (e.g. 1200.50), proposer_email, channel (paper / phone / in_person),
+    address (free text), latitude and longitude (degrees, both or neither)).
     Every row is checked first; bad rows are listed with their line numbers and nothing is
     imported unless every row is good (and `dry_run` is off)."""
     _require(actor, "budgeting.import_proposals", process, channel)
@@ -385,22 +438,27 @@ def import_proposals_csv(actor, process: Process, text: str, *, dry_run: bool = 
             proposer = people[email]
             if proposer is None:
                 problems.append(_("nobody is registered with the email %(email)s") % {"email": email})
+        point = (None, None)
         try:
-            _check_proposal_fields(process, title=row.get("title", ""), area=area, cost_estimate=cost, budget=None)
+            point = _check_proposal_fields(
+                process, title=row.get("title", ""), area=area, cost_estimate=cost, budget=None,
+                address=row.get("address", ""), latitude=row.get("latitude"), longitude=row.get("longitude"))
         except ValidationError as exc:
-            problems.extend(str(m) for msgs in exc.message_dict.values() for m in msgs)
+            problems.extend(f"{name}: {m}" if name in ("address", "latitude", "longitude") else str(m)
+                            for name, msgs in exc.message_dict.items() for m in msgs)
         if problems:
             report.errors.append((line, "; ".join(problems)))
         else:
-            rows.append((row, area, category, cost, proposer, row_channel))
+            rows.append((row, area, category, cost, proposer, row_channel, point))
     if report.rows == 0:
         report.errors.append((1, _("The file has no proposals.")))
     if dry_run or report.errors:
         return report
     with transaction.atomic():
-        for row, area, category, cost, proposer, row_channel in rows:
+        for row, area, category, cost, proposer, row_channel, (latitude, longitude) in rows:
             proposal = Proposal.objects.create(
                 process=process, title=row["title"], description=row.get("description", ""), area=area,
+                address=row.get("address", ""), latitude=latitude, longitude=longitude,
                 category=category, cost_estimate=cost, proposer=proposer, channel=row_channel,
                 budget=budget_for(process, area),
             )
@@ -654,9 +712,15 @@ def withdraw_pledge(actor, pledge: Pledge, channel=Channel.WEB) -> None:
 
 @transaction.atomic
 def settle_pledges(actor, process: Process, channel=Channel.WEB) -> dict:
-    """After the official results: money pledged to funded proposals is to be collected, the rest released."""
+    """After the official results: pledges to funded proposals are to be collected, the rest released.
+    Pledges of time to funded proposals become timebank offers for pledgers who are members of a
+    timebank (`pledge_handover_services`); the others are listed for staff to invite. Settling again
+    (or twice at once: the process row is locked) hands over only what was not handed over yet."""
+    from . import pledge_handover_services
+
     _require(actor, "budgeting.change_process", process, channel)
     _phase(process, Phase.RESULTS, Phase.DELIVERY)
+    Process.objects.select_for_update().filter(pk=process.pk).values_list("pk", flat=True).first()
     funded = set()
     for tally in Tally.objects.filter(process=process, official=True, is_current=True, status=Tally.Status.DONE):
         funded |= set(tally.selected)
@@ -666,9 +730,13 @@ def settle_pledges(actor, process: Process, channel=Channel.WEB) -> dict:
     now = timezone.now()
     collected = open_pledges.filter(proposal_id__in=funded).update(status=Pledge.Status.COLLECTED, settled_at=now)
     released = open_pledges.exclude(proposal_id__in=funded).update(status=Pledge.Status.RELEASED, settled_at=now)
+    handed = pledge_handover_services.hand_over(process, funded)
     audit.record(actor, "pledge.settle", process, organisation=process.organisation, channel=channel,
-                 details={"collected": collected, "released": released})
-    return {"collected": collected, "released": released}
+                 details={"collected": collected, "released": released,
+                          "timebank_offers": [p.timebank_offer_id for p in handed["offers"]],
+                          "to_invite": [p.pk for p in handed["to_invite"]]})
+    return {"collected": collected, "released": released, "offers": len(handed["offers"]),
+            "to_invite": len(handed["to_invite"])}
 
 
 # --- voting ------------------------------------------------------------------------------------
@@ -1129,54 +1197,20 @@ def record_progress(actor, proposal: Proposal, *, progress: int, spent: int, not
     return proposal
 
 
-PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
-
-
-def photo_limit() -> int:
-    """The largest delivery photo accepted, in bytes (setting BUDGETING_PHOTO_MAX_BYTES, default 5 MB)."""
-    return getattr(settings, "BUDGETING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def sniff_image(head: bytes) -> str | None:
-    """'jpeg', 'png' or 'webp' from a file's first bytes (its magic number), or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 @transaction.atomic
 def add_milestone_photo(actor, milestone: Milestone, upload, *, caption: str = "",
                         channel=Channel.WEB) -> MilestonePhoto:
     """A photo of delivery on a milestone of a funded proposal. Its type is recognised from its
     content (JPEG, PNG or WebP) and its size checked; it is stored under MEDIA_ROOT with a name of
     our own, never the uploader's."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     proposal = milestone.proposal
     process = proposal.process
     _require(actor, "budgeting.manage_delivery", process, channel)
     _phase(process, Phase.RESULTS, Phase.DELIVERY)
-    size = getattr(upload, "size", None)
-    if upload is None or size is None:
-        raise ValidationError({"photo": [_("Choose a photo.")]})
-    if size > photo_limit():
-        raise ValidationError({"photo": [_("The photo is too large: at most %(mb)s MB.") % {
-            "mb": photo_limit() // (1024 * 1024)}]})
-    upload.seek(0)
-    data = upload.read(photo_limit() + 1)
-    kind = sniff_image(data[:16])
-    if kind is None or len(data) > photo_limit():
-        raise ValidationError({"photo": [_("This is not a JPEG, PNG or WebP photo.")]})
+    data, kind = read_image(upload, "photo")
     if len((caption or "").strip()) > 200:
         raise ValidationError({"caption": [_("Keep the caption under 200 characters.")]})
-    content_type, extension = PHOTO_TYPES[kind]
-    stored = default_storage.save(f"budgeting/{process.pk}/{proposal.pk}/{uuid.uuid4().hex}.{extension}",
-                                  ContentFile(data))
+    stored, content_type = store_image(data, kind, f"budgeting/{process.pk}/{proposal.pk}")
     photo = MilestonePhoto.objects.create(milestone=milestone, file=stored, content_type=content_type, size=len(data),
                                           caption=(caption or "").strip(),
                                           uploaded_by=actor if actor is not None and actor.pk else None)
@@ -1249,6 +1283,7 @@ def import_pabulib(actor, organisation: Organisation, text: str, *, title: str =
         proposals = Proposal.objects.bulk_create([
             Proposal(process=process, budget=budget, title=(p.name or p.fields.get("name") or f"Project {p.id}")[:200],
                      description=p.fields.get("description", "")[:5000], cost=cost, cost_estimate=cost,
+                     **dict(zip(("latitude", "longitude"), elections.pabulib_point(p.fields), strict=True)),
                      status=Proposal.Status.FEASIBLE, review_reason="", external_id=p.id, channel=channel,
                      extra={k: v for k, v in p.fields.items() if k not in ("project_id", "cost", "name", "selected")})
             for p, cost in zip(election.projects, costs)
@@ -1325,17 +1360,25 @@ def export_personal_data(person: Person) -> dict:
         "supports": [s.proposal.title for s in Support.objects.filter(person=person).select_related("proposal")],
         "pledges": [
             {"proposal": p.proposal.title, "kind": p.kind, "minutes": p.minutes, "amount": p.amount,
-             "description": p.description, "status": p.status, "at": p.created_at.isoformat()}
+             "description": p.description, "status": p.status, "at": p.created_at.isoformat(),
+             "timebank_offer": p.timebank_offer_id}
             for p in person.pledges.select_related("proposal")
+        ],
+        "proposal_images": [
+            {"proposal": i.proposal.title, "alt_text": i.alt_text, "caption": i.caption, "file": i.file.name,
+             "channel": i.channel, "at": i.created_at.isoformat()}
+            for i in ProposalImage.objects.filter(person=person).select_related("proposal")
         ],
     }
 
 
 def erase_personal_data(person: Person) -> None:
-    """Proposals stay (they are public and may have been voted on) without a proposer; comments lose
+    """Proposals stay (they are public and may have been voted on) without a proposer, and so do the
+    images the person added to proposals (without the person); comments lose
     their author and text; supports are removed (counts keep their numbers); pledges keep their
     amounts without the person."""
     Proposal.objects.filter(proposer=person).update(proposer=None)
+    ProposalImage.objects.filter(person=person).update(person=None)  # they stay with the proposal, like it
     Comment.objects.filter(author=person).update(author=None, body="", is_hidden=True)
     Support.objects.filter(person=person).delete()
     Pledge.objects.filter(person=person).update(person=None, description="")

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language, gettext_lazy
@@ -21,7 +21,8 @@ from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import STAFF_ROLES, organisations_where, person_of, require
 from coproduce.core.views import apply_errors, page_of
 
-from . import services, voting
+from . import images, pledge_handover_services, services, voting
+from . import proposal_media_services as media
 from .forms import (
     BudgetForm,
     CodesForm,
@@ -33,16 +34,29 @@ from .forms import (
     PhaseForm,
     PhotoForm,
     PledgeForm,
+    PledgeOnBehalfForm,
     ProcessForm,
     ProgressForm,
     ProposalFilterForm,
     ProposalForm,
+    ProposalImageForm,
     ReviewForm,
     SupportOnBehalfForm,
     VoterForm,
     WithdrawForm,
 )
-from .models import Ballot, Budget, Comment, Milestone, MilestonePhoto, Phase, Process, Proposal, Tally
+from .models import (
+    Ballot,
+    Budget,
+    Comment,
+    Milestone,
+    MilestonePhoto,
+    Phase,
+    Process,
+    Proposal,
+    ProposalImage,
+    Tally,
+)
 from .permissions import COMMISSIONING_ROLES
 from .wording import explain, money
 
@@ -251,7 +265,7 @@ def option_add(request, slug):
     process = _process(slug, request.user)
     require(request.user, "budgeting.change_process", process)
     form = ProposalForm(request.POST or None)
-    for name in ("area", "cost_estimate"):
+    for name in ("area", "cost_estimate", "address", "latitude", "longitude"):
         del form.fields[name]
     if request.method == "POST" and form.is_valid():
         try:
@@ -337,6 +351,11 @@ def proposal_detail(request, slug, pk):
         "pledge_form": PledgeForm(groups=groups),
         "progress_form": ProgressForm(initial={"progress": proposal.progress, "spent": proposal.spent}),
         "milestone_form": MilestoneForm(),
+        "images": [(image, media.may_remove_image(user, image)) for image in _images_of(proposal)],
+        "can_add_image": media.may_add_image(user, proposal)
+        and proposal.images.count() < media.MAX_IMAGES,
+        "can_pledge_on_behalf": can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW, Phase.VOTE)
+        and process.has_costs,
     }
     return render(request, "budgeting/proposal_detail.html", context)
 
@@ -488,6 +507,71 @@ def proposal_pledge(request, slug, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def proposal_pledge_on_behalf(request, slug, pk):
+    """Staff record an offer to help received on paper, by phone or in person, for a named person."""
+    process, proposal = _proposal(slug, pk, request.user)
+    require(request.user, "budgeting.act_on_behalf", process)
+    form = PledgeOnBehalfForm(request.POST or None, people=_people_for(request.user, process))
+    page = {"process": process, "title": _("Record an offer to help on someone's behalf: %(t)s") % {
+        "t": proposal.title}, "submit": _("Record the offer")}
+    if request.method == "POST":
+        return _post_form(request, form, lambda d: services.make_pledge(
+            request.user, proposal, kind=d["kind"], minutes=form.minutes(), amount=d["amount"],
+            description=d["description"], on_behalf_of=d["on_behalf_of"], channel=d["channel"]),
+            _("The offer is recorded."), done=proposal, **page)
+    return _form_page(request, form, **page)
+
+
+def _images_of(proposal):
+    return list(proposal.images.all())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_image_add(request, slug, pk):
+    process, proposal = _proposal(slug, pk, request.user)
+    if not media.may_add_image(request.user, proposal):
+        raise PermissionDenied("budgeting.add_proposal_image")
+    staff = request.user.has_perm("budgeting.act_on_behalf", process)
+    form = ProposalImageForm(request.POST or None, request.FILES or None, staff=staff)
+    page = {"process": process, "title": _("Add an image: %(t)s") % {"t": proposal.title},
+            "submit": _("Upload the image"), "multipart": True}
+    if request.method == "POST":
+        return _post_form(request, form, lambda d: media.add_proposal_image(
+            request.user, proposal, d["image"], alt_text=d["alt_text"], caption=d["caption"],
+            channel=d.get("channel") or Channel.WEB), _("Image added."), done=proposal, **page)
+    return _form_page(request, form, **page)
+
+
+def _image(slug, pk, user):
+    process = _process(slug, user)
+    image = get_object_or_404(ProposalImage.objects.select_related("proposal"), pk=pk, proposal__process=process)
+    image.proposal.process = process
+    return process, image
+
+
+def proposal_image(request, slug, pk):
+    """A proposal's image, after the same check as the proposal's page; never a direct file URL."""
+    _proc, image = _image(slug, pk, request.user)
+    return images.serve(image)
+
+
+@login_required
+@require_POST
+def proposal_image_remove(request, slug, pk):
+    _proc, image = _image(slug, pk, request.user)
+    proposal = image.proposal
+    try:
+        media.remove_proposal_image(request.user, image)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Image removed."))
+    return redirect(proposal)
+
+
+@login_required
 @require_POST
 def proposal_progress(request, slug, pk):
     process, proposal = _proposal(slug, pk, request.user)
@@ -528,30 +612,31 @@ def milestone_photo(request, slug, pk):
     """A delivery photo, after the same check as its proposal's page; never a direct file URL."""
     process = _process(slug, request.user)
     photo = get_object_or_404(MilestonePhoto, pk=pk, milestone__proposal__process=process)
-    try:
-        handle = photo.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("This photo is no longer stored.")) from None
-    response = FileResponse(handle, content_type=photo.content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return images.serve(photo)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def pledges_settle(request, slug):
+    """Staff settle the pledges after the count, and see the pledges of time handed over to a
+    timebank and the pledgers still to invite to one."""
     process = _process(slug, request.user)
-    try:
-        result = services.settle_pledges(request.user, process)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("%(c)s pledges to collect, %(r)s released.") % {
-            "c": result["collected"], "r": result["released"]})
-    return redirect(process)
+    require(request.user, "budgeting.change_process", process)
+    if request.method == "POST":
+        try:
+            result = services.settle_pledges(request.user, process)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(c)s pledges to collect, %(r)s released.") % {
+                "c": result["collected"], "r": result["released"]})
+            if result["offers"]:
+                messages.success(request, _("%(n)s pledges of time are now offers in a timebank.") % {
+                    "n": result["offers"]})
+        return redirect("budgeting:pledges_settle", slug=process.slug)
+    return render(request, "budgeting/pledges_settle.html", {
+        "process": process, "can_settle": process.phase in (Phase.RESULTS, Phase.DELIVERY),
+        **pledge_handover_services.overview(process)})
 
 
 # --- voting ------------------------------------------------------------------------------------

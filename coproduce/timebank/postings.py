@@ -68,8 +68,13 @@ def _check_member(member: TimebankMember) -> None:
 @transaction.atomic
 def create_offer(actor, member: TimebankMember, *, category, channel=Channel.WEB, **data) -> Offer:
     """What `member` can do or give. `data`: description, neighbourhood, regular, until, home_visit,
-    involves_children, involves_vulnerable_adults, sensitive (None: the category's)."""
-    require(actor, "timebank.add_posting", member)
+    involves_children, involves_vulnerable_adults, sensitive (None: the category's).
+
+    `actor=None` with `channel=Channel.SYSTEM`: the platform posts it on the member's behalf because
+    they promised that time elsewhere on the platform (a pledge to a funded proposal); callers check
+    that promise. No request reaches this without a user."""
+    if not (actor is None and channel == Channel.SYSTEM):
+        require(actor, "timebank.add_posting", member)
     _channel(channel)
     unknown = set(data) - set(COMMON)
     if unknown:

@@ -48,7 +48,7 @@ def test_pledged_money_reduces_the_cost_the_rule_must_find(pb, personas, phase):
     assert rows[library.pk].cost == 40_000 and rows[library.pk].selected and rows[pb.proposals["Skate park"].pk].selected
     assert tally.spent == 90_000
     result = services.settle_pledges(personas["org_admin"], pb.process)
-    assert result == {"collected": 1, "released": 0}
+    assert result == {"collected": 1, "released": 0, "offers": 0, "to_invite": 0}
     assert Pledge.objects.get().status == "collected"
 
 
@@ -57,4 +57,4 @@ def test_money_for_unfunded_proposals_is_released(pb, personas, phase):
     phase(pb.process, "vote")
     services.cast_ballot(personas["citizen"], pb.city, choices=[pb.proposals["Skate park"].pk])
     services.set_phase(personas["org_admin"], pb.process, "results")
-    assert services.settle_pledges(personas["org_admin"], pb.process) == {"collected": 0, "released": 1}
+    assert services.settle_pledges(personas["org_admin"], pb.process) == {"collected": 0, "released": 1, "offers": 0, "to_invite": 0}

@@ -1,0 +1,70 @@
+"""Checking and storing uploaded images (delivery photos, proposal images): one path for both.
+
+The type is recognised from the file's first bytes (JPEG, PNG or WebP), never from its name or the
+type the browser sent; the size is checked against `photo_limit()`; the file is stored under
+MEDIA_ROOT with a name of our own and served only through a permission-checked view (`serve`).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+
+PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
+
+
+def photo_limit() -> int:
+    """The largest image accepted, in bytes (setting BUDGETING_PHOTO_MAX_BYTES, default 5 MB)."""
+    return getattr(settings, "BUDGETING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def sniff_image(head: bytes) -> str | None:
+    """'jpeg', 'png' or 'webp' from a file's first bytes (its magic number), or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def read_image(upload, field: str = "photo") -> tuple[bytes, str]:
+    """The upload's bytes and its kind ('jpeg', 'png', 'webp'), or a ValidationError on `field`."""
+    size = getattr(upload, "size", None)
+    if upload is None or size is None:
+        raise ValidationError({field: [_("Choose a photo.")]})
+    if size > photo_limit():
+        raise ValidationError({field: [_("The photo is too large: at most %(mb)s MB.") % {
+            "mb": photo_limit() // (1024 * 1024)}]})
+    upload.seek(0)
+    data = upload.read(photo_limit() + 1)
+    kind = sniff_image(data[:16])
+    if kind is None or len(data) > photo_limit():
+        raise ValidationError({field: [_("This is not a JPEG, PNG or WebP photo.")]})
+    return data, kind
+
+
+def store_image(data: bytes, kind: str, folder: str) -> tuple[str, str]:
+    """Save under MEDIA_ROOT/`folder` with a random name; returns (stored name, content type)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    content_type, extension = PHOTO_TYPES[kind]
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", ContentFile(data)), content_type
+
+
+def serve(image) -> FileResponse:
+    """The stored file of an image row (after the caller's permission check), never a direct URL."""
+    try:
+        handle = image.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("This photo is no longer stored.")) from None
+    response = FileResponse(handle, content_type=image.content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
