@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.images import sniff_image
 from coproduce.core.models import Area, Organisation, Person, Topic
 from coproduce.core.permissions import person_of, require, roles_in
 from coproduce.core.validation import full_clean, unique_slug
@@ -1137,17 +1138,6 @@ PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp
 def photo_limit() -> int:
     """The largest delivery photo accepted, in bytes (setting BUDGETING_PHOTO_MAX_BYTES, default 5 MB)."""
     return getattr(settings, "BUDGETING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def sniff_image(head: bytes) -> str | None:
-    """'jpeg', 'png' or 'webp' from a file's first bytes (its magic number), or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 @transaction.atomic
