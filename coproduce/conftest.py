@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# The matrix tests' shared checks report the values they compared, like a test's own asserts.
+pytest.register_assert_rewrite("coproduce.testing")
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("COPRODUCE_SHARED_DATA", REPO.parent / "shared" / "data"))
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.images import sniff_image
 from coproduce.core.models import STAFF_ROLES, Membership, Organisation, Person, Role
 from coproduce.core.permissions import require
 
@@ -48,17 +49,6 @@ PHOTO_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 def photo_limit() -> int:
     return getattr(settings, "INSPECTION_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def sniff_image(head: bytes) -> str | None:
-    """'jpeg', 'png' or 'webp' from a file's first bytes, or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 # --- inspectors --------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.models import Area, Organisation, Person
 
+from .lifecycle import Lifecycle
+
 # --- the service directory (Open Referral HSDS shaped) ------------------------------------------
 
 
@@ -523,23 +525,17 @@ class RatingReport(models.Model):
 # --- surveys -----------------------------------------------------------------------------------
 
 
-class Survey(models.Model):
+class Survey(Lifecycle):
     """A survey run by an organisation's staff, or by a community group (citizen-led).
 
     Draft → open → closed. Questions change only while the survey is a draft. Anonymous surveys keep
     no link to the person who answered; identified ones keep one response per person."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="surveys",
                                      verbose_name=_("run by"))
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     description = models.TextField(_("introduction"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_anonymous = models.BooleanField(
         _("anonymous"), default=False,
         help_text=_("Anonymous surveys keep no link to who answered; anyone may answer, without logging in."))
@@ -551,11 +547,6 @@ class Survey(models.Model):
         verbose_name=_("group results by the answer to"))
     results_published = models.BooleanField(_("results published"), default=False)
     response_count = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

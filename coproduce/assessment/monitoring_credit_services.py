@@ -19,6 +19,7 @@ from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.permissions import require
 
+from .lifecycle_services import lock
 from .monitoring_models import Campaign, Observation
 
 
@@ -36,8 +37,7 @@ def credit_hours(actor, campaign: Campaign, *, channel=Channel.WEB) -> CreditRes
     from coproduce.timebank.models import TimebankMember
 
     require(actor, "assessment.coordinate_campaign", campaign)
-    list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
-    campaign.refresh_from_db()
+    lock(campaign)
     if campaign.timebank_id is None:
         raise ValidationError({"timebank": [_("Link the campaign to a timebank to credit volunteers' hours.")]})
     pending = list(Observation.objects.select_for_update(of=("self",)).filter(

@@ -14,14 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.models import Area, Organisation, Person
 
+from .lifecycle import Lifecycle
 
-class Campaign(models.Model):
+
+class Campaign(Lifecycle):
     """Draft → open → closed. Volunteers record observations only while it is open."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="monitoring_campaigns",
                                      verbose_name=_("run by"))
@@ -35,7 +32,6 @@ class Campaign(models.Model):
                                help_text=_("For example the police or the environment agency."))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     timebank = models.ForeignKey("timebank.Timebank", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("credit hours through the timebank"))
     credit_from = models.ForeignKey(
@@ -43,11 +39,6 @@ class Campaign(models.Model):
         verbose_name=_("pay credits from"),
         help_text=_("The organisation's member account in the timebank. Empty: the community pot."))
     observation_count = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -21,6 +21,8 @@ from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug, validate_fields
 
+from .lifecycle_services import lock as _lock
+from .lifecycle_services import step_status
 from .monitoring_models import Campaign, Measure, Observation, ObservationValue, Volunteer
 from .monitoring_permissions import enrolment, forget_enrolments
 from .services import _channel
@@ -35,11 +37,6 @@ CLOCK_SKEW = timedelta(minutes=5)
 CAMPAIGN_FIELDS = {"title", "purpose", "method", "area", "partner", "starts_on", "ends_on", "timebank",
                    "credit_from"}
 MEASURE_FIELDS = {"name", "kind", "unit", "help_text", "min_value", "max_value", "choices", "required"}
-
-
-def _lock(campaign: Campaign) -> None:
-    list(Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk", flat=True))
-    campaign.refresh_from_db()
 
 
 def _check_campaign(campaign: Campaign) -> None:
@@ -98,18 +95,8 @@ def update_campaign(actor, campaign: Campaign, *, channel=Channel.WEB, **changes
 def set_campaign_status(actor, campaign: Campaign, status: str, *, channel=Channel.WEB) -> Campaign:
     """draft → open (needs a measure) → closed."""
     require(actor, "assessment.change_campaign", campaign)
-    _lock(campaign)
-    legal = {Campaign.Status.DRAFT: Campaign.Status.OPEN, Campaign.Status.OPEN: Campaign.Status.CLOSED}
-    if legal.get(campaign.status) != status:
-        raise ValidationError({"status": [_("A campaign goes from draft to open to closed.")]})
-    if status == Campaign.Status.OPEN and not campaign.measures.exists():
-        raise ValidationError({"status": [_("Add a measure before opening the campaign.")]})
-    before, campaign.status = campaign.status, status
-    if status == Campaign.Status.OPEN:
-        campaign.opened_at = timezone.now()
-    else:
-        campaign.closed_at = timezone.now()
-    campaign.save(update_fields=["status", "opened_at", "closed_at"])
+    before = step_status(campaign, status, order_error=_("A campaign goes from draft to open to closed."),
+                         content=campaign.measures, empty_error=_("Add a measure before opening the campaign."))
     audit.record(actor, "monitoring.campaign.status", campaign, organisation=campaign.organisation,
                  channel=_channel(channel), details={"from": before, "to": status})
     return campaign

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.audit import Channel
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
-from coproduce.core.permissions import organisations_where, person_of, require
+from coproduce.core.permissions import organisations_where, person_of, require, staffed_organisations
 from coproduce.core.views import apply_errors, page_of
 
 from . import monitoring_data
@@ -41,8 +41,7 @@ def campaigns(request):
         if me is not None:
             run |= Q(volunteers__person=me)
         mine = Campaign.objects.filter(run).select_related("organisation").distinct().order_by("-starts_on")[:50]
-        creatable = (Organisation.objects.filter(is_active=True) if user.is_superuser else Organisation.objects.filter(
-            pk__in=organisations_where(user, STAFF_ROLES), is_active=True)).order_by("name")[:50]
+        creatable = staffed_organisations(user).order_by("name")[:50]
     return render(request, "assessment/campaigns.html", {"page": page_of(request, public), "mine": mine,
                                                          "creatable": creatable})
 

@@ -26,6 +26,8 @@ from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug, validate_fields
 
 from . import survey_results
+from .lifecycle_services import lock as _lock
+from .lifecycle_services import step_status
 from .models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from .services import RateLimited, _channel, hash_ip
 
@@ -46,12 +48,6 @@ def survey_rate_limit() -> int:
 
 
 # --- building a survey -------------------------------------------------------------------------
-
-
-def _lock(survey: Survey) -> None:
-    """Lock the survey's row and bring the caller's object up to date (a no-op lock on SQLite)."""
-    list(Survey.objects.select_for_update().filter(pk=survey.pk).values_list("pk", flat=True))
-    survey.refresh_from_db()
 
 
 def _require_draft(survey: Survey, field: str = "status") -> None:
@@ -242,19 +238,8 @@ def move_question(actor, question: SurveyQuestion, direction: int, *, channel=Ch
 def set_survey_status(actor, survey: Survey, status: str, *, channel=Channel.WEB) -> Survey:
     """draft → open (needs a question) → closed."""
     require(actor, "assessment.change_survey", survey)
-    _lock(survey)
-    legal = {Survey.Status.DRAFT: Survey.Status.OPEN, Survey.Status.OPEN: Survey.Status.CLOSED}
-    if legal.get(survey.status) != status:
-        raise ValidationError({"status": [_("A survey goes from draft to open to closed.")]})
-    if status == Survey.Status.OPEN and not survey.questions.exists():
-        raise ValidationError({"status": [_("Add a question before opening the survey.")]})
-    before = survey.status
-    survey.status = status
-    if status == Survey.Status.OPEN:
-        survey.opened_at = timezone.now()
-    else:
-        survey.closed_at = timezone.now()
-    survey.save(update_fields=["status", "opened_at", "closed_at"])
+    before = step_status(survey, status, order_error=_("A survey goes from draft to open to closed."),
+                         content=survey.questions, empty_error=_("Add a question before opening the survey."))
     audit.record(actor, "survey.status", survey, organisation=survey.organisation, channel=_channel(channel),
                  details={"from": before, "to": status})
     return survey

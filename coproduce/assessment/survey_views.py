@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.audit import Channel
 from coproduce.core.models import STAFF_ROLES, Organisation
-from coproduce.core.permissions import organisations_where, person_of, require
+from coproduce.core.permissions import organisations_where, person_of, require, staffed_organisations
 from coproduce.core.views import apply_errors, page_of
 
 from . import survey_services as surveys
@@ -44,8 +44,7 @@ def surveys_list(request):
         mine = owned.select_related("organisation", "area").order_by("-created_at", "-id")[:50]
     creatable = []
     if user.is_authenticated:
-        creatable = (Organisation.objects.filter(is_active=True) if user.is_superuser else Organisation.objects.filter(
-            pk__in=organisations_where(user, STAFF_ROLES), is_active=True)).order_by("name")[:50]
+        creatable = staffed_organisations(user).order_by("name")[:50]
     return render(request, "assessment/surveys.html", {"page": page_of(request, public), "mine": mine,
                                                        "creatable": creatable})
 

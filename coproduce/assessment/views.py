@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
-from coproduce.core.permissions import organisations_where, person_of, require
+from coproduce.core.permissions import organisations_where, person_of, require, staffed_organisations
 from coproduce.core.views import apply_errors, page_of
 
 from . import hsds, services
@@ -123,16 +123,10 @@ def service_edit(request, slug):
                                                             "organisation": svc.organisation})
 
 
-def _importable_organisations(user):
-    if user.is_superuser:
-        return Organisation.objects.filter(is_active=True)
-    return Organisation.objects.filter(pk__in=organisations_where(user, STAFF_ROLES), is_active=True)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_services(request):
-    organisations = _importable_organisations(request.user)
+    organisations = staffed_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, organisations=organisations)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from coproduce.core.models import STAFF_ROLES, Membership, Organisation, Person
-from coproduce.core.permissions import organisations_where, person_of, require
+from coproduce.core.permissions import organisations_where, person_of, require, staffed_organisations
 from coproduce.core.views import apply_errors, page_of
 
 from . import matching, queries, services
@@ -94,17 +94,11 @@ def asset_detail(request, pk):
     return render(request, "assets/asset_detail.html", context)
 
 
-def _owner_choices(user):
-    if user.is_superuser:
-        return Organisation.objects.filter(is_active=True)
-    return Organisation.objects.filter(pk__in=organisations_where(user, STAFF_ROLES), is_active=True)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def asset_new(request):
     require(request.user, "assets.add_any_asset")
-    form = AssetForm(request.POST or None, owners=_owner_choices(request.user),
+    form = AssetForm(request.POST or None, owners=staffed_organisations(request.user),
                      owner_required=not request.user.is_superuser)
     if request.method == "POST" and form.is_valid():
         try:
@@ -137,7 +131,7 @@ def asset_edit(request, pk):
         "name", "kind", "category", "description", "neighbourhood", "address", "latitude", "longitude",
         "opening_text", "contact_name", "email", "phone", "website", "accessibility", "owner")}
     initial |= _initial_days(asset.opening_windows)
-    owners = _owner_choices(request.user)
+    owners = staffed_organisations(request.user)
     if asset.owner_id:
         owners = owners | Organisation.objects.filter(pk=asset.owner_id)
     form = AssetForm(request.POST or None, initial=initial, owners=owners.distinct(),
@@ -349,7 +343,7 @@ def need_new(request):
     initial = {}
     if request.GET.get("person"):
         initial["person"] = request.GET["person"]
-    form = NeedForm(request.POST or None, initial=initial, organisations=_owner_choices(request.user),
+    form = NeedForm(request.POST or None, initial=initial, organisations=staffed_organisations(request.user),
                     people=_supported_people(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

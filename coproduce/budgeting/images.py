@@ -12,23 +12,14 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
+from coproduce.core.images import sniff_image  # noqa: F401 (re-exported for budgeting callers)
+
 PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
 
 
 def photo_limit() -> int:
     """The largest image accepted, in bytes (setting BUDGETING_PHOTO_MAX_BYTES, default 5 MB)."""
     return getattr(settings, "BUDGETING_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-
-
-def sniff_image(head: bytes) -> str | None:
-    """'jpeg', 'png' or 'webp' from a file's first bytes (its magic number), or None."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def read_image(upload, field: str = "photo") -> tuple[bytes, str]:

@@ -71,6 +71,14 @@ def organisations_where(user, roles) -> set[int]:
     return result
 
 
+def staffed_organisations(user):
+    """The active organisations `user` works for as staff (every active one for a platform administrator):
+    the organisations they may create things for."""
+    if user.is_superuser:
+        return Organisation.objects.filter(is_active=True)
+    return Organisation.objects.filter(pk__in=organisations_where(user, STAFF_ROLES), is_active=True)
+
+
 # --- predicates --------------------------------------------------------------------------------
 
 is_platform_admin = rules.is_superuser & rules.is_active

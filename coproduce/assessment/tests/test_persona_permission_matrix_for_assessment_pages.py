@@ -5,13 +5,7 @@ public updates."""
 import pytest
 
 from coproduce.assessment import services
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
+from coproduce.testing import PERSONAS, assert_answer, row
 
 MATRIX = [
     #  anonymous citizen other_org staff broker org_admin platform_admin
@@ -45,9 +39,7 @@ def complaints(personas, care):
 @pytest.mark.parametrize("url,expected", MATRIX, ids=[r[0] for r in MATRIX])
 def test_page_access(persona, url, expected, personas, client_as, care, complaints):
     response = client_as(personas[persona]).get(url.format(**complaints))
-    assert response.status_code == expected[persona], (persona, url, response.status_code)
-    if expected[persona] == 302:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_answer(response, expected[persona], persona, url)
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "citizen", "other_org", "broker"])

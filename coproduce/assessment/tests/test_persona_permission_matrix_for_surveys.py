@@ -7,13 +7,7 @@ import pytest
 
 from coproduce.assessment import survey_services as surveys
 from coproduce.assessment.models import Survey
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
+from coproduce.testing import PERSONAS, assert_answer, row
 
 MATRIX = [
     #  anonymous citizen other_org staff broker org_admin platform_admin
@@ -83,9 +77,7 @@ def ids(personas, world):
 @pytest.mark.parametrize("url,expected", MATRIX, ids=[r[0] for r in MATRIX])
 def test_page_access(persona, url, expected, personas, client_as, ids):
     response = client_as(personas[persona]).get(url.format(**ids))
-    assert response.status_code == expected[persona], (persona, url, response.status_code)
-    if expected[persona] == 302:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_answer(response, expected[persona], persona, url)
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "citizen", "other_org", "broker"])

@@ -3,12 +3,7 @@ refused (403). Refusals are asserted as carefully as grants."""
 
 import pytest
 
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
+from coproduce.testing import PERSONAS, assert_answer, row
 
 MATRIX = [
     #             anonymous citizen other_org staff broker org_admin platform_admin
@@ -37,9 +32,7 @@ MATRIX = [
 def test_page_access(persona, url, expected, personas, client_as):
     carla = personas["citizen"].person
     response = client_as(personas[persona]).get(url.format(carla=carla.pk))
-    assert response.status_code == expected[persona], (persona, url, response.status_code)
-    if expected[persona] == 302:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_answer(response, expected[persona], persona, url)
 
 
 def test_people_directory_shows_only_people_of_the_viewers_organisations(personas, client_as):

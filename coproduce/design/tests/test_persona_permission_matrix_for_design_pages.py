@@ -5,13 +5,7 @@ import pytest
 
 from coproduce.design import services
 from coproduce.design.models import PolisUpload, Vote
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
+from coproduce.testing import PERSONAS, assert_answer, row
 
 PUBLIC = (200,) * 7
 STAFF = (302, 403, 403, 200, 403, 200, 200)
@@ -74,9 +68,7 @@ def things(lab, conversation, personas, world):
 @pytest.mark.parametrize("url,expected", MATRIX, ids=[r[0] for r in MATRIX])
 def test_page_access(persona, url, expected, personas, client_as, things):
     response = client_as(personas[persona]).get(url.format(**things))
-    assert response.status_code == expected[persona], (persona, url, response.status_code)
-    if expected[persona] == 302:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_answer(response, expected[persona], persona, url)
 
 
 # POST actions: "ok" = done (and redirected back), "login" = sent to log in, 403 = refused.

@@ -9,12 +9,7 @@ import pytest
 
 from coproduce.outcomes import services
 from coproduce.outcomes.models import BadgeAward
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
+from coproduce.testing import PERSONAS, assert_answer, row
 
 
 @pytest.fixture
@@ -78,9 +73,7 @@ MATRIX = [
 @pytest.mark.parametrize("url,expected", MATRIX, ids=[r[0] for r in MATRIX])
 def test_page_access(persona, url, expected, personas, client_as, things):
     response = client_as(personas[persona]).get(url.format(**things))
-    assert response.status_code == expected[persona], (persona, url, response.status_code)
-    if expected[persona] == 302:
-        assert response["Location"].startswith("/accounts/login/")
+    assert_answer(response, expected[persona], persona, url)
 
 
 def test_drafts_appear_on_the_dashboard_only_for_their_staff(personas, client_as, things):

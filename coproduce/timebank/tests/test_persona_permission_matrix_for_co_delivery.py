@@ -2,17 +2,11 @@
 
 import pytest
 
+from coproduce.testing import LOGIN as L
+from coproduce.testing import PERSONAS, row
 from coproduce.timebank import exchanges
 
 from .codelivery import ask, category, offer
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-L = "login"
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
 
 PAGES = [
     #                                                 anon cit other staff broker oadm padm

@@ -6,15 +6,8 @@ council service) and Ada (council administrator) have nothing to do with either 
 
 import pytest
 
+from coproduce.testing import LOGIN, PERSONAS, assert_answer, row
 from coproduce.timebank import services
-
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-LOGIN = "login"
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
 
 MATRIX = [
     #                                               anon   cit  other staff broker oadm padm
@@ -42,12 +35,7 @@ def test_page_access(persona, url, expected, personas, client_as, ledger):
     services.transfer(personas["broker"], ledger.dan, ledger.carla, 30, "Soup")
     url = url.format(carla=ledger.carla.pk, dan=ledger.dan.pk, fay=ledger.fay.pk)
     response = client_as(personas[persona]).get(url)
-    want = expected[persona]
-    if want == LOGIN:
-        assert response.status_code == 302, (persona, url, response.status_code)
-        assert response["Location"].startswith("/accounts/login/"), response["Location"]
-    else:
-        assert response.status_code == want, (persona, url, response.status_code)
+    assert_answer(response, expected[persona], persona, url)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -10,18 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from coproduce.core.models import AuditEntry
+from coproduce.testing import LOGIN, PERSONAS, assert_answer, row
 from coproduce.timebank import services
 from coproduce.timebank.models import TimebankMember
 
-PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
 USERNAMES = {"citizen": "carla", "other_org": "otto", "staff": "sam", "broker": "bea", "org_admin": "ada",
              "platform_admin": "pat"}
-LOGIN = "login"
-
-
-def row(url, *codes):
-    return url, dict(zip(PERSONAS, codes, strict=True))
-
 
 MATRIX = [
     #                                                 anon   cit  other staff broker oadm padm
@@ -56,11 +50,7 @@ def test_page_access(persona, url, expected, personas, client_as, coordinated):
     services.transfer(personas["broker"], coordinated.dan, coordinated.carla, 30, "Soup")
     response = client_as(personas[persona]).get(url)
     want = expected[persona]
-    if want == LOGIN:
-        assert response.status_code == 302, (persona, url, response.status_code)
-        assert response["Location"].startswith("/accounts/login/"), response["Location"]
-    else:
-        assert response.status_code == want, (persona, url, response.status_code)
+    assert_answer(response, want, persona, url)
     if want == 403 and "/export/" in url:
         assert not AuditEntry.objects.filter(action="timebank.export").exists()
 
