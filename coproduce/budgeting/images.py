@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from coproduce.core.images import sniff_image  # noqa: F401 (re-exported for budgeting callers)
+from coproduce.core.images import sniff_image
 
 PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
 
