@@ -551,6 +551,8 @@ class Survey(models.Model):
         verbose_name=_("group results by the answer to"))
     results_published = models.BooleanField(_("results published"), default=False)
     response_count = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up whenever answers change (a response, an erasure): computed results are cached under it.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

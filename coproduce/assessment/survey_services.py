@@ -6,12 +6,14 @@ question; errors are keyed by the question's field name (`q<id>`).
 """
 
 import csv
+import hashlib
 import io
 import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, TextField
@@ -443,14 +445,15 @@ def submit_response(actor, survey: Survey, answers: dict, *, on_behalf_of: Perso
             response = SurveyResponse.objects.create(
                 survey=survey, person=person, channel=channel, ip_hash=ip_hash,
                 entered_by=actor if staff_entry and actor is not None and actor.pk else None)
+            SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, question_id=qid, value=value)
+                                              for qid, value in cleaned.items()])
+            Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1,
+                                                       results_version=F("results_version") + 1)
+            audit.record(actor, "survey.respond", survey, organisation=survey.organisation,
+                         on_behalf_of=on_behalf_of if not survey.is_anonymous else None, channel=channel,
+                         details={"response": response.pk, "answers": len(cleaned)})
     except IntegrityError:
         raise ValidationError({"survey": [_("You have already answered this survey.")]}) from None
-    SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, question_id=qid, value=value)
-                                      for qid, value in cleaned.items()])
-    Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
-    audit.record(actor, "survey.respond", survey, organisation=survey.organisation,
-                 on_behalf_of=on_behalf_of if not survey.is_anonymous else None, channel=channel,
-                 details={"response": response.pk, "answers": len(cleaned)})
     return response
 
 
@@ -477,10 +480,24 @@ def response_rows(survey: Survey) -> list[dict]:
 
 
 def results(survey: Survey, group_question_id: int | None = None) -> list[dict]:
+    """Every question's results, computed from all the answers once per change of the answers: they
+    are cached under the survey's `results_version` (raised by every response and erasure), read
+    before the answers so that a result is never cached under a newer version than its answers."""
+    version, default_group, created = Survey.objects.filter(pk=survey.pk).values_list(
+        "results_version", "group_question_id", "created_at").get()
     questions = [question_dict(q) for q in survey.questions.all()]
     if group_question_id is None:
-        group_question_id = survey.group_question_id
-    return survey_results.compute(questions, response_rows(survey), group_question_id)
+        group_question_id = default_group
+    shape = hashlib.sha256(json.dumps(questions, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    key = f"survey-results:{survey.pk}:{created.timestamp()}:{version}:{group_question_id}:{shape}"
+    found = cache.get(key)
+    if found is None:
+        found = survey_results.compute(questions, response_rows(survey), group_question_id)
+        cache.set(key, found, RESULTS_CACHED_FOR)
+    return found
+
+
+RESULTS_CACHED_FOR = 24 * 3600  # seconds; a new version makes a new key, so this only frees memory
 
 
 def _cell_for(question: SurveyQuestion, value) -> list:
