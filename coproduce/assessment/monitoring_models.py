@@ -43,6 +43,9 @@ class Campaign(models.Model):
         verbose_name=_("pay credits from"),
         help_text=_("The organisation's member account in the timebank. Empty: the community pot."))
     observation_count = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up whenever recorded observations change (recorded, corrected, withdrawn, erased): the
+    # results are cached under it.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -13,6 +13,7 @@ the person) and their free-text notes and text values blanked.
 from django.db.models import F
 
 from .models import (
+    Campaign,
     Complaint,
     HelpOffer,
     InspectorTraining,
@@ -104,6 +105,7 @@ def erase(person) -> None:
     for visit in Visit.objects.filter(team=person):
         visit.team.remove(person)
     observations = Observation.objects.filter(volunteer__person=person)
+    Campaign.objects.filter(pk__in=observations.values("campaign_id")).update(results_version=F("results_version") + 1)
     ObservationValue.objects.filter(observation__in=observations, measure__kind=Measure.Kind.TEXT).update(value="")
     observations.update(notes="")
     Volunteer.objects.filter(person=person).update(person=None, enrolled_by=None)
