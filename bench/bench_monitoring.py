@@ -10,7 +10,8 @@ a year with valid values, then times through the real views (Django test client,
 - recording one observation through the phone form (a volunteer's POST, redirect on success),
 - the campaign page with its results and charts (public, and as the coordinator),
 - the aggregates JSON of the API,
-- the CSV export (public: nobody named; coordinator: with identities).
+- the CSV export (public: nobody named; coordinator: with identities),
+- the campaign page right after a new observation (results computed afresh, not from the cache).
 
 Prints p50/p95/p99 wall-clock and the CPU per request of this process and of its PostgreSQL backend.
 """
@@ -19,6 +20,7 @@ import argparse
 import os
 import random
 import sys
+import time
 from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -130,6 +132,15 @@ def run(args, url) -> int:
             samples = timed(get, runs=args.runs, warmup=2)
             cpu, db = cpu_per_call(get, max(5, args.runs // 3))
             print(figure(label, samples, width=48, note=_cpu(cpu, db)))
+        fresh, fresh_cpu = [], []
+        for _ in range(max(5, args.runs // 3)):
+            record()  # a new observation: the next page computes the results afresh
+            cpu0, started = time.process_time(), time.perf_counter()
+            assert public.get(f"/services/campaigns/{campaign.slug}/").status_code == 200
+            fresh.append(time.perf_counter() - started)
+            fresh_cpu.append(time.process_time() - cpu0)
+        print(figure("campaign page right after a new observation", fresh, width=48,
+                     note=_cpu(sum(fresh_cpu) / len(fresh_cpu) * 1000, None)))
         print(load())
     return 0
 
