@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.core.memory import collector_paused
 from coproduce.outcomes import charts
 
 from . import monitoring_results as engine
@@ -69,20 +70,24 @@ def aggregates(campaign: Campaign, measures: list[Measure]) -> dict:
         hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
     found = cache.get(key)
     if found is None:
-        observations = observations_for(campaign, measures)
-        found = {
-            "measures": engine.per_measure(spec, observations),
-            "days": engine.by_period(spec, observations, "day"),
-            "numeric": [m for m in spec if m.kind in engine.NUMERIC],
-            "weeks": engine.by_period(spec, observations, "week"),
-            "locations": engine.by_location(spec, observations)[:30],
-            "observations": len(observations),
-            "minutes": sum(o.minutes for o in observations),
-            "volunteers": len({o.volunteer for o in observations}),
-            "per_volunteer": engine.per_volunteer(observations),
-        }
+        with collector_paused():
+            found = _figures(spec, observations_for(campaign, measures))
         cache.set(key, found, 24 * 3600)
     return found
+
+
+def _figures(spec, observations) -> dict:
+    return {
+        "measures": engine.per_measure(spec, observations),
+        "days": engine.by_period(spec, observations, "day"),
+        "numeric": [m for m in spec if m.kind in engine.NUMERIC],
+        "weeks": engine.by_period(spec, observations, "week"),
+        "locations": engine.by_location(spec, observations)[:30],
+        "observations": len(observations),
+        "minutes": sum(o.minutes for o in observations),
+        "volunteers": len({o.volunteer for o in observations}),
+        "per_volunteer": engine.per_volunteer(observations),
+    }
 
 
 def results(campaign: Campaign) -> dict:
@@ -131,7 +136,8 @@ def export_csv(campaign: Campaign, *, with_identities: bool) -> str:
     fields = ["pk", "observed_at", "entered_at", "location", "latitude", "longitude", "minutes_spent", "channel"]
     if with_identities:
         fields += ["volunteer__person__name", "on_behalf", "recorded_by__person__name", "notes", "credited_at"]
-    values = value_columns(campaign, measures)
+    with collector_paused():
+        values = value_columns(campaign, measures)
     zone = timezone.get_current_timezone()
     with_measures = [(m, m.pk) for m in measures]
     for row in (Observation.objects.filter(campaign=campaign, status=Observation.Status.RECORDED)

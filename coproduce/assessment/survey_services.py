@@ -6,11 +6,9 @@ question; errors are keyed by the question's field name (`q<id>`).
 """
 
 import csv
-import gc
 import hashlib
 import io
 import json
-from contextlib import contextmanager
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.memory import collector_paused
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug, validate_fields
@@ -503,17 +502,6 @@ def results(survey: Survey, group_question_id: int | None = None) -> list[dict]:
     return found
 
 
-@contextmanager
-def collector_paused():
-    """Pause Python's cycle collector while building large acyclic structures (every answer of a
-    survey): otherwise it walks them again and again as they grow, which more than doubles the cost."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 RESULTS_CACHED_FOR = 24 * 3600  # seconds; a new version makes a new key, so this only frees memory
