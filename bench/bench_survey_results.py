@@ -5,18 +5,30 @@
 Creates a scratch database next to DATABASE_URL (default postgres://postgres@127.0.0.1:5432/), migrates
 it, builds a survey with one question of each kind (an allocation grouped by a single-choice question),
 bulk-loads responses with valid answers, then times submitting one response through the service and the
-results page, the results JSON and the CSV export through the real views. Results are computed from the
-answers per request (one query for the answers); this measures what that costs.
+results page, the results JSON and the CSV export through the real views. Results are computed from
+all the answers once per change (one query for the answers) and cached under the survey's
+`results_version`: the figures show a page served from that cache, and a page right after a new
+response (computed afresh), with the CPU each costs this process and its PostgreSQL backend.
 """
 
 import argparse
 import os
 import random
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import figure, scratch_database, setup_django, timed  # noqa: E402
+from bench.common import (  # noqa: E402
+    backend_cpu_seconds,
+    cpu_per_call,
+    figure,
+    load,
+    percentiles,
+    scratch_database,
+    setup_django,
+    timed,
+)
 
 
 def main() -> int:
@@ -78,18 +90,45 @@ def run(args, url) -> int:
     client = Client()
     client.force_login(admin)
     with override_settings(ALLOWED_HOSTS=["*"]):
-        submit = timed(lambda: surveys.submit_response(admin, s, {k.field: v for k, v in zip(
-            q.values(), answers().values(), strict=True)}, channel="paper"), runs=args.runs)
+        print(load())
+
+        def submit_one():
+            return surveys.submit_response(admin, s, {k.field: v for k, v in zip(
+                q.values(), answers().values(), strict=True)}, channel="paper")
+
+        submit = timed(submit_one, runs=args.runs)
         print(figure("submit one response (service)", submit))
+        n, page = args.responses, None
         for label, path in [("results page", f"/services/surveys/{s.slug}/results/"),
                             ("results JSON", f"/api/v1/assessment/surveys/{s.slug}/results"),
                             ("CSV export", f"/services/surveys/{s.slug}/results.csv")]:
-            def check(response):
+            def get(path=path):
+                response = client.get(path)
                 assert response.status_code == 200, response.status_code
+                return response
 
-            samples = timed(lambda path=path: client.get(path), runs=args.runs, warmup=2, check=check)
-            print(figure(f"{label} ({args.responses} responses)", samples))
+            samples = timed(get, runs=args.runs, warmup=2)
+            cpu, db = cpu_per_call(get, args.runs)
+            print(figure(f"{label} ({n} responses)", samples, note=_cpu(cpu, db)))
+            page = page or samples
+            if label == "CSV export":
+                continue
+            fresh, fresh_cpu, fresh_db = [], 0.0, 0.0
+            for _ in range(max(5, args.runs // 3)):
+                submit_one()
+                db0, cpu0, started = backend_cpu_seconds(), time.process_time(), time.perf_counter()
+                get()
+                fresh.append(time.perf_counter() - started)
+                fresh_cpu += time.process_time() - cpu0
+                fresh_db += (backend_cpu_seconds() or 0) - (db0 or 0)
+            print(figure(f"{label} right after a new response", fresh, note=_cpu(
+                fresh_cpu / len(fresh) * 1000, fresh_db / len(fresh) * 1000)))
+        print(f"results page from the cache: p95 {percentiles(page).p95:.1f} ms; {load()}")
     return 0
+
+
+def _cpu(cpu_ms: float, db_ms: float | None) -> str:
+    return f"cpu {cpu_ms:6.1f} ms" + (f" + db {db_ms:6.1f} ms" if db_ms is not None else "")
 
 
 if __name__ == "__main__":

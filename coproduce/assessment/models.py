@@ -547,6 +547,8 @@ class Survey(Lifecycle):
         verbose_name=_("group results by the answer to"))
     results_published = models.BooleanField(_("results published"), default=False)
     response_count = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up whenever answers change (a response, an erasure): computed results are cached under it.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

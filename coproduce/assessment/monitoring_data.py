@@ -4,13 +4,20 @@ Results count recorded observations only (withdrawn ones stay out). Nobody is na
 the CSV names the volunteer and who entered each row only when `with_identities` (coordinators).
 """
 
+import copy
 import csv
+import hashlib
 import io
+import json
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import TextField
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coproduce.core.memory import collector_paused
 from coproduce.outcomes import charts
 
 from . import monitoring_results as engine
@@ -21,33 +28,73 @@ def specs(measures: list[Measure]) -> list[engine.MeasureSpec]:
     return [engine.MeasureSpec(m.pk, m.name, m.kind, tuple(m.choices), m.unit) for m in measures]
 
 
-def engine_value(measure: Measure, value):
-    if measure.kind in engine.NUMERIC:
-        return Decimal(str(value))
-    return value
+def value_columns(campaign: Campaign, measures: list[Measure]) -> dict[int, dict[int, object]]:
+    """{observation id: {measure id: stored value}} for the recorded observations, in one query: the
+    values are read as JSON text and decoded in one go (decoding them one by one costs far more)."""
+    wanted = {m.pk for m in measures}
+    found = list(ObservationValue.objects.filter(
+        observation__campaign=campaign, observation__status=Observation.Status.RECORDED).annotate(
+        raw=Cast("value", TextField())).values_list("observation_id", "measure_id", "raw"))
+    decoded = json.loads("[" + ",".join(raw for _o, _m, raw in found) + "]") if found else []
+    values: dict[int, dict[int, object]] = {}
+    for (observation_id, measure_id, _raw), value in zip(found, decoded, strict=True):
+        if measure_id in wanted:
+            row = values.get(observation_id)
+            if row is None:
+                row = values[observation_id] = {}
+            row[measure_id] = value
+    return values
 
 
 def observations_for(campaign: Campaign, measures: list[Measure]) -> list[engine.Obs]:
     """The campaign's recorded observations as engine input (two queries)."""
     rows = list(Observation.objects.filter(campaign=campaign, status=Observation.Status.RECORDED)
-                .values_list("pk", "observed_at", "location", "volunteer_id", "minutes_spent"))
-    by_id = {m.pk: m for m in measures}
-    values: dict[int, dict] = {}
-    for observation_id, measure_id, value in ObservationValue.objects.filter(
-            observation__campaign=campaign, observation__status=Observation.Status.RECORDED).values_list(
-            "observation_id", "measure_id", "value"):
-        if measure_id in by_id:
-            values.setdefault(observation_id, {})[measure_id] = engine_value(by_id[measure_id], value)
-    return [engine.Obs(timezone.localdate(when), where, volunteer, minutes, values.get(pk, {}))
-            for pk, when, where, volunteer, minutes in rows]
+                .annotate(day=TruncDate("observed_at"))  # the local date, worked out by the database
+                .values_list("pk", "day", "location", "volunteer_id", "minutes_spent"))
+    numeric = {m.pk for m in measures if m.kind in engine.NUMERIC}
+    values = value_columns(campaign, measures)
+    for row in values.values():
+        for measure_id in numeric & row.keys():
+            row[measure_id] = Decimal(str(row[measure_id]))
+    return [engine.Obs(day, where, volunteer, minutes, values.get(pk, {}))
+            for pk, day, where, volunteer, minutes in rows]
+
+
+def aggregates(campaign: Campaign, measures: list[Measure]) -> dict:
+    """The engine's figures for the recorded observations, computed once per change: cached under the
+    campaign's `results_version` (raised by every recorded, corrected, withdrawn or erased observation,
+    read before the observations) and the measures as they are now."""
+    version, created = Campaign.objects.filter(pk=campaign.pk).values_list("results_version", "created_at").get()
+    spec = specs(measures)
+    key = f"campaign-results:{campaign.pk}:{created.timestamp()}:{version}:{timezone.get_current_timezone_name()}:" + \
+        hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
+    found = cache.get(key)
+    if found is None:
+        with collector_paused():
+            found = _figures(spec, observations_for(campaign, measures))
+        cache.set(key, found, 24 * 3600)
+    return found
+
+
+def _figures(spec, observations) -> dict:
+    return {
+        "measures": engine.per_measure(spec, observations),
+        "days": engine.by_period(spec, observations, "day"),
+        "numeric": [m for m in spec if m.kind in engine.NUMERIC],
+        "weeks": engine.by_period(spec, observations, "week"),
+        "locations": engine.by_location(spec, observations)[:30],
+        "observations": len(observations),
+        "minutes": sum(o.minutes for o in observations),
+        "volunteers": len({o.volunteer for o in observations}),
+        "per_volunteer": engine.per_volunteer(observations),
+    }
 
 
 def results(campaign: Campaign) -> dict:
-    measures = list(campaign.measures.all())
-    spec = specs(measures)
-    observations = observations_for(campaign, measures)
-    summaries = engine.per_measure(spec, observations)
-    days = engine.by_period(spec, observations, "day")
+    """The aggregates with the labels and charts of the reader's language."""
+    figures = dict(aggregates(campaign, list(campaign.measures.all())))
+    days = figures.pop("days")
+    summaries = copy.deepcopy(figures["measures"])
     for summary in summaries:
         if "options" in summary:
             for option in summary["options"]:
@@ -59,16 +106,7 @@ def results(campaign: Campaign) -> dict:
             points = [(row["key"], row["means"][summary["id"]]) for row in days
                       if row["means"].get(summary["id"]) is not None]
             summary["chart"] = charts.line_chart([charts.Series(_("Daily mean"), points)])
-    return {
-        "measures": summaries,
-        "numeric": [m for m in spec if m.kind in engine.NUMERIC],
-        "weeks": engine.by_period(spec, observations, "week"),
-        "locations": engine.by_location(spec, observations)[:30],
-        "observations": len(observations),
-        "minutes": sum(o.minutes for o in observations),
-        "volunteers": len({o.volunteer for o in observations}),
-        "per_volunteer": engine.per_volunteer(observations),
-    }
+    return {**figures, "measures": summaries}
 
 
 def display_value(measure: Measure, value) -> str:
@@ -95,20 +133,24 @@ def export_csv(campaign: Campaign, *, with_identities: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    rows = (Observation.objects.filter(campaign=campaign, status=Observation.Status.RECORDED)
-            .select_related("volunteer__person", "recorded_by__person").prefetch_related("values")
-            .order_by("observed_at", "pk"))
-    for o in rows:
-        values = {v.measure_id: v.value for v in o.values.all()}
-        row = [o.pk, timezone.localtime(o.observed_at).isoformat(timespec="minutes"),
-               timezone.localtime(o.entered_at).isoformat(timespec="minutes"), o.location,
-               o.latitude if o.latitude is not None else "", o.longitude if o.longitude is not None else "",
-               o.minutes_spent, o.channel]
+    fields = ["pk", "observed_at", "entered_at", "location", "latitude", "longitude", "minutes_spent", "channel"]
+    if with_identities:
+        fields += ["volunteer__person__name", "on_behalf", "recorded_by__person__name", "notes", "credited_at"]
+    with collector_paused():
+        values = value_columns(campaign, measures)
+    zone = timezone.get_current_timezone()
+    with_measures = [(m, m.pk) for m in measures]
+    for row in (Observation.objects.filter(campaign=campaign, status=Observation.Status.RECORDED)
+                .order_by("observed_at", "pk").values_list(*fields)):
+        pk, observed_at, entered_at, location, latitude, longitude, minutes, channel = row[:8]
+        cells = [pk, observed_at.astimezone(zone).isoformat(timespec="minutes"),
+                 entered_at.astimezone(zone).isoformat(timespec="minutes"), location,
+                 latitude if latitude is not None else "", longitude if longitude is not None else "", minutes, channel]
         if with_identities:
-            person = o.volunteer.person
-            recorder = getattr(o.recorded_by, "person", None) if o.recorded_by_id else None
-            row += [person.name if person else "", "yes" if o.on_behalf else "no",
-                    recorder.name if recorder else "", o.notes, "yes" if o.credited_at else "no"]
-        row += [display_value(m, values.get(m.pk)) for m in measures]
-        writer.writerow(row)
+            volunteer, on_behalf, recorder, notes, credited_at = row[8:]
+            cells += [volunteer or "", "yes" if on_behalf else "no", recorder or "", notes,
+                      "yes" if credited_at else "no"]
+        mine = values.get(pk, {})
+        cells += [display_value(m, mine.get(pk_m)) for m, pk_m in with_measures]
+        writer.writerow(cells)
     return out.getvalue()

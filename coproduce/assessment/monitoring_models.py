@@ -39,6 +39,9 @@ class Campaign(Lifecycle):
         verbose_name=_("pay credits from"),
         help_text=_("The organisation's member account in the timebank. Empty: the community pot."))
     observation_count = models.PositiveIntegerField(default=0, editable=False)
+    # Goes up whenever recorded observations change (recorded, corrected, withdrawn, erased): the
+    # results are cached under it.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_on", "-id"]

@@ -420,7 +420,8 @@ def record_observation(actor, campaign: Campaign, *, values: dict, observed_at, 
         on_behalf=on_behalf, recorded_by=actor if actor is not None and actor.pk else None)
     ObservationValue.objects.bulk_create(
         [ObservationValue(observation=observation, measure_id=pk, value=value) for pk, value in cleaned.items()])
-    Campaign.objects.filter(pk=campaign.pk).update(observation_count=F("observation_count") + 1)
+    Campaign.objects.filter(pk=campaign.pk).update(observation_count=F("observation_count") + 1,
+                                                   results_version=F("results_version") + 1)
     audit.record(actor, "monitoring.observation.record", observation, organisation=campaign.organisation,
                  on_behalf_of=volunteer.person if on_behalf else None, channel=channel,
                  details={"campaign": campaign.pk, "values": len(cleaned), "minutes": minutes})
@@ -453,6 +454,7 @@ def correct_observation(actor, observation: Observation, *, values: dict, observ
     observation.values.all().delete()
     ObservationValue.objects.bulk_create(
         [ObservationValue(observation=observation, measure_id=pk, value=value) for pk, value in cleaned.items()])
+    Campaign.objects.filter(pk=campaign.pk).update(results_version=F("results_version") + 1)
     audit.record(actor, "monitoring.observation.correct", observation, organisation=campaign.organisation,
                  on_behalf_of=observation.volunteer.person, channel=_channel(channel), details={"before": before})
     return observation
@@ -467,7 +469,8 @@ def withdraw_observation(actor, observation: Observation, *, reason: str = "", c
         raise ValidationError({"status": [_("This observation was withdrawn already.")]})
     observation.status = Observation.Status.WITHDRAWN
     observation.save(update_fields=["status"])
-    Campaign.objects.filter(pk=observation.campaign_id).update(observation_count=F("observation_count") - 1)
+    Campaign.objects.filter(pk=observation.campaign_id).update(observation_count=F("observation_count") - 1,
+                                                               results_version=F("results_version") + 1)
     audit.record(actor, "monitoring.observation.withdraw", observation, organisation=observation.campaign.organisation,
                  on_behalf_of=observation.volunteer.person, channel=_channel(channel),
                  details={"reason": (reason or "").strip()[:500]})

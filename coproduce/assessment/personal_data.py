@@ -4,13 +4,16 @@ Erasure removes the contact details from complaints (which stay, anonymous, so r
 stay right), unlinks help offers (and blanks their words; the timebank offer or lab invitation they led to is
 erased by the timebank and design apps), and unlinks ratings: the ratings keep counting in the summaries but
 their comments are removed. Identified survey responses are unlinked and their free-text answers
-blanked (the other answers keep counting in the results). Inspectors' training records are deleted and
+blanked (the other answers keep counting in the results; the survey's cached results are recomputed). Inspectors' training records are deleted and
 they leave their visit teams (findings and reports stay, as the team's work). Monitoring observations
 stay for the campaigns' aggregates, with the volunteer's identity removed (the enrolment is unlinked from
 the person) and their free-text notes and text values blanked.
 """
 
+from django.db.models import F
+
 from .models import (
+    Campaign,
     Complaint,
     HelpOffer,
     InspectorTraining,
@@ -19,6 +22,7 @@ from .models import (
     ObservationValue,
     Rating,
     RatingReport,
+    Survey,
     SurveyAnswer,
     SurveyResponse,
     Visit,
@@ -94,12 +98,14 @@ def erase(person) -> None:
     Rating.objects.filter(person=person).update(person=None, comment="")
     RatingReport.objects.filter(reporter=person).update(reporter=None)
     responses = SurveyResponse.objects.filter(person=person)
+    Survey.objects.filter(pk__in=responses.values("survey_id")).update(results_version=F("results_version") + 1)
     SurveyAnswer.objects.filter(response__in=responses, question__kind="text").update(value="")
     responses.update(person=None)
     InspectorTraining.objects.filter(person=person).delete()
     for visit in Visit.objects.filter(team=person):
         visit.team.remove(person)
     observations = Observation.objects.filter(volunteer__person=person)
+    Campaign.objects.filter(pk__in=observations.values("campaign_id")).update(results_version=F("results_version") + 1)
     ObservationValue.objects.filter(observation__in=observations, measure__kind=Measure.Kind.TEXT).update(value="")
     observations.update(notes="")
     Volunteer.objects.filter(person=person).update(person=None, enrolled_by=None)

@@ -155,23 +155,36 @@ COMPUTE = {"single": single_choice, "multiple": multiple_choice, "likert": liker
 def compute(questions: list[dict], responses: list[dict], group_question_id: int | None = None) -> list[dict]:
     """Results for every question, in the order given. Allocation questions are grouped by the answer
     to `group_question_id` (a single-choice question of the same survey) when it is given."""
+    columns: dict = {}
+    for r in responses:
+        for qid, value in r["answers"].items():
+            columns.setdefault(qid, {})[r["id"]] = value
+    return compute_columns(questions, [r["id"] for r in responses], columns, group_question_id)
+
+
+def compute_columns(questions: list[dict], response_ids: list, columns: dict,
+                    group_question_id: int | None = None) -> list[dict]:
+    """`compute` from the answers held per question: `columns` is {question id: {response id: answer}}
+    and `response_ids` lists every response, oldest first (free texts and the per-respondent
+    allocation table follow that order). Reading answers this way touches each answer once."""
     groups = None
     group_labels = None
     if group_question_id is not None:
         group_q = next((q for q in questions if q["id"] == group_question_id and q["kind"] == "single"), None)
         if group_q is not None:
             group_labels = group_q["options"]
-            groups = {r["id"]: r["answers"][group_question_id] for r in responses
-                      if r["answers"].get(group_question_id) is not None}
+            groups = {rid: v for rid, v in columns.get(group_question_id, {}).items() if v is not None}
     results = []
     for q in questions:
+        column = columns.get(q["id"], {})
         if q["kind"] == "allocation":
-            answers = [(r["id"], r["answers"][q["id"]]) for r in responses if r["answers"].get(q["id"]) is not None]
+            answers = [(rid, column[rid]) for rid in response_ids if column.get(rid) is not None]
             body = allocation(q, answers, groups, group_labels)
         else:
-            values = [r["answers"][q["id"]] for r in responses if r["answers"].get(q["id"]) not in (None, "", [])]
+            given = (column.get(rid) for rid in response_ids) if q["kind"] == "text" else column.values()
+            values = [v for v in given if v not in (None, "", [])]
             body = COMPUTE[q["kind"]](q, values)
-        results.append({"question": q, "responses": len(responses), **body})
+        results.append({"question": q, "responses": len(response_ids), **body})
     return results
 
 

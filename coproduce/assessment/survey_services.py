@@ -6,12 +6,14 @@ question; errors are keyed by the question's field name (`q<id>`).
 """
 
 import csv
+import hashlib
 import io
 import json
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, TextField
@@ -21,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.memory import collector_paused
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug, validate_fields
@@ -428,14 +431,15 @@ def submit_response(actor, survey: Survey, answers: dict, *, on_behalf_of: Perso
             response = SurveyResponse.objects.create(
                 survey=survey, person=person, channel=channel, ip_hash=ip_hash,
                 entered_by=actor if staff_entry and actor is not None and actor.pk else None)
+            SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, question_id=qid, value=value)
+                                              for qid, value in cleaned.items()])
+            Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1,
+                                                       results_version=F("results_version") + 1)
+            audit.record(actor, "survey.respond", survey, organisation=survey.organisation,
+                         on_behalf_of=on_behalf_of if not survey.is_anonymous else None, channel=channel,
+                         details={"response": response.pk, "answers": len(cleaned)})
     except IntegrityError:
         raise ValidationError({"survey": [_("You have already answered this survey.")]}) from None
-    SurveyAnswer.objects.bulk_create([SurveyAnswer(response=response, question_id=qid, value=value)
-                                      for qid, value in cleaned.items()])
-    Survey.objects.filter(pk=survey.pk).update(response_count=F("response_count") + 1)
-    audit.record(actor, "survey.respond", survey, organisation=survey.organisation,
-                 on_behalf_of=on_behalf_of if not survey.is_anonymous else None, channel=channel,
-                 details={"response": response.pk, "answers": len(cleaned)})
     return response
 
 
@@ -448,24 +452,44 @@ def question_dict(question: SurveyQuestion) -> dict:
             "required": question.required}
 
 
-def response_rows(survey: Survey) -> list[dict]:
-    """Every response with its answers: [{id, answers: {question id: value}}], oldest first. The
-    answers are read as JSON text and decoded in one go (decoding them one by one costs far more)."""
-    rows = {rid: {"id": rid, "answers": {}} for rid in
-            SurveyResponse.objects.filter(survey=survey).order_by("id").values_list("id", flat=True)}
+def answer_columns(survey: Survey) -> tuple[list[int], dict[int, dict[int, object]]]:
+    """(every response id, oldest first; {question id: {response id: answer}}). The answers are read
+    as JSON text and decoded in one go (decoding them one by one costs far more)."""
+    ids = list(SurveyResponse.objects.filter(survey=survey).order_by("id").values_list("id", flat=True))
     found = list(SurveyAnswer.objects.filter(response__survey=survey).annotate(
         raw=Cast("value", TextField())).values_list("response_id", "question_id", "raw"))
     values = json.loads("[" + ",".join(raw for _rid, _qid, raw in found) + "]") if found else []
+    columns: dict[int, dict[int, object]] = {}
     for (rid, qid, _raw), value in zip(found, values, strict=True):
-        rows[rid]["answers"][qid] = value
-    return list(rows.values())
+        column = columns.get(qid)
+        if column is None:
+            column = columns[qid] = {}
+        column[rid] = value
+    return ids, columns
 
 
 def results(survey: Survey, group_question_id: int | None = None) -> list[dict]:
+    """Every question's results, computed from all the answers once per change of the answers: they
+    are cached under the survey's `results_version` (raised by every response and erasure), read
+    before the answers so that a result is never cached under a newer version than its answers."""
+    version, default_group, created = Survey.objects.filter(pk=survey.pk).values_list(
+        "results_version", "group_question_id", "created_at").get()
     questions = [question_dict(q) for q in survey.questions.all()]
     if group_question_id is None:
-        group_question_id = survey.group_question_id
-    return survey_results.compute(questions, response_rows(survey), group_question_id)
+        group_question_id = default_group
+    shape = hashlib.sha256(json.dumps(questions, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    key = f"survey-results:{survey.pk}:{created.timestamp()}:{version}:{group_question_id}:{shape}"
+    found = cache.get(key)
+    if found is None:
+        with collector_paused():
+            found = survey_results.compute_columns(questions, *answer_columns(survey), group_question_id)
+        cache.set(key, found, RESULTS_CACHED_FOR)
+    return found
+
+
+
+
+RESULTS_CACHED_FOR = 24 * 3600  # seconds; a new version makes a new key, so this only frees memory
 
 
 def _cell_for(question: SurveyQuestion, value) -> list:
@@ -507,14 +531,17 @@ def responses_csv(survey: Survey, *, with_identity: bool) -> str:
             "id", "person__name"))
     meta = {r.pk: r for r in SurveyResponse.objects.filter(survey=survey).only(
         "id", "submitted_at", "channel", "person_id")}
-    for row in response_rows(survey):
-        response = meta[row["id"]]
-        cells = [response.pk, response.submitted_at.isoformat(), response.channel]
-        if identity:
-            cells += [response.person_id or "", people.get(response.pk, "")]
-        for question in questions:
-            cells += _cell_for(question, row["answers"].get(question.pk))
-        writer.writerow(cells)
+    with collector_paused():
+        ids, columns = answer_columns(survey)
+        answered = [(question, columns.get(question.pk, {})) for question in questions]
+        for rid in ids:
+            response = meta[rid]
+            cells = [response.pk, response.submitted_at.isoformat(), response.channel]
+            if identity:
+                cells += [response.person_id or "", people.get(response.pk, "")]
+            for question, column in answered:
+                cells += _cell_for(question, column.get(rid))
+            writer.writerow(cells)
     return out.getvalue()
 
 

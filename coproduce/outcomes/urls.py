@@ -32,6 +32,7 @@ urlpatterns = [
     path("activities/<int:pk>/remove/", views.activity_remove, name="activity_remove"),
     path("social-value/<int:pk>/", views.social_value, name="social_value"),
     path("social-value/<int:pk>/print/", views.social_value_print, name="social_value_print"),
+    path("social-value/<int:pk>/report.pdf", views.social_value_pdf, name="social_value_pdf"),
     path("social-value/<int:pk>/<slug:kind>/<int:line>/remove/", views.social_value_line_remove,
          name="social_value_line_remove"),
     path("badges/<slug:slug>/", views.badge, name="badge"),

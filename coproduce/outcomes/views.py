@@ -14,10 +14,12 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
+from coproduce.core.pdf import pdf_response
 from coproduce.core.permissions import organisations_where, person_of, require
 from coproduce.core.views import apply_errors, page_of
 
@@ -465,11 +467,23 @@ def social_value(request, pk):
         "hours_form": hours_form, "costs": report.costs.all(), "extra_hours": report.extra_hours.all()})
 
 
+def _printable(report) -> dict:
+    return {"report": report, "summary": queries.social_value_summary(report), "printed": timezone.now()}
+
+
 @login_required
 def social_value_print(request, pk):
     report = _report(request, pk)
-    return render(request, "outcomes/social_value_print.html", {
-        "report": report, "summary": queries.social_value_summary(report), "printed": timezone.now()})
+    return render(request, "outcomes/social_value_print.html", _printable(report))
+
+
+@login_required
+def social_value_pdf(request, pk):
+    """The print-friendly report as a tagged PDF to attach to board papers, in the request's language."""
+    report = _report(request, pk)
+    name = "-".join([slugify(_("Social value")), report.organisation.slug, report.period_start.isoformat(),
+                     report.period_end.isoformat()])
+    return pdf_response(request, "outcomes/social_value_print.html", _printable(report), f"{name}.pdf")
 
 
 @login_required

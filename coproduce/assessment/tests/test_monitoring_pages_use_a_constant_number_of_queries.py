@@ -35,3 +35,14 @@ def test_queries_do_not_grow_with_observations(personas, river, client_as):
     after = (count(client_as(None), f"{base}/"), count(carla, f"{base}/mine/"), count(bea, f"{base}/volunteers/"))
     assert after == before
     assert before[0] <= 8
+
+
+def test_the_csv_export_reads_observations_and_values_in_a_constant_number_of_queries(personas, river, client_as):
+    url = f"/services/campaigns/{river.campaign.slug}/observations.csv"
+    add(river, personas["citizen"], 2)
+    before = (count(client_as(None), url), count(client_as(river.bea), url))
+    add(river, personas["citizen"], 10)
+    after = (count(client_as(None), url), count(client_as(river.bea), url))
+    assert after == before
+    rows = client_as(river.bea).get(url).content.decode().splitlines()
+    assert len(rows) == 13 and "Carla Citizen" in rows[1]  # the coordinator's export names the volunteer

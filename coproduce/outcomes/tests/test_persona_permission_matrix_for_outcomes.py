@@ -58,6 +58,7 @@ MATRIX = [
     row("/outcomes/organisations/social-care/social-value/", 302, 403, 403, 200, 403, 200, 200),
     row("/outcomes/social-value/{sv}/", 302, 403, 403, 200, 403, 200, 200),
     row("/outcomes/social-value/{sv}/print/", 302, 403, 403, 200, 403, 200, 200),
+    row("/outcomes/social-value/{sv}/report.pdf", 302, 403, 403, 200, 403, 200, 200),
     row("/outcomes/organisations/social-care/badges/", 200, 200, 200, 200, 200, 200, 200),
     row("/outcomes/badges/{badge}/", 200, 200, 200, 200, 200, 200, 200),
     row("/outcomes/awards/{award}/", 403, 200, 403, 200, 403, 200, 200),
