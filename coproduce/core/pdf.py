@@ -18,8 +18,10 @@ def _static_file(url: str) -> Path | None:
     if not path.startswith(settings.STATIC_URL):
         return None
     name = path.removeprefix(settings.STATIC_URL)
+    if ".." in Path(name).parts:
+        return None
     found = finders.find(name) or (settings.STATIC_ROOT and Path(settings.STATIC_ROOT, name))
-    found = Path(found) if found else None
+    found = Path(found).resolve() if found else None
     return found if found and found.is_file() else None
 
 

@@ -75,3 +75,15 @@ def test_a_pdf_fetches_only_this_sites_static_files():
     pdf = html_to_pdf('<html lang="en"><title>x</title><img alt="x" src="http://192.0.2.1/x.png">'
                       '<img alt="y" src="file:///etc/passwd"><p>Still here</p></html>', "http://testserver/")
     assert "Still here" in pdf_text(pdf)
+
+
+@pytest.mark.parametrize("url", ["http://testserver/static/../../../../etc/passwd",
+                                 "http://testserver/static/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                                 "http://testserver/media/anything.png"])
+def test_a_pdf_never_reads_a_file_outside_the_static_files(url, settings, tmp_path):
+    from coproduce.core.pdf import _static_file
+
+    settings.STATIC_ROOT = str(tmp_path)
+    assert _static_file(url) is None
+    (tmp_path / "site.css").write_text("p {}")
+    assert _static_file("http://testserver/static/site.css") == (tmp_path / "site.css").resolve()
