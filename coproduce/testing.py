@@ -55,3 +55,43 @@ def cleaned(data: bytes) -> bytes:
     from coproduce.core.images import clean_image
 
     return clean_image(data)[0]
+
+
+def phone_exif(orientation: int | None = None):
+    """EXIF as a phone writes it: camera maker, the owner's name (Artist) and the GPS position where the
+    photo was taken, and optionally an Orientation tag (6: the camera was turned a quarter clockwise)."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x013B] = "Jane Citizen"
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.5), 3: "E", 4: (13.0, 24.0, 3.25)}
+    if orientation is not None:
+        exif[0x0112] = orientation
+    return exif
+
+
+def assert_no_metadata(data: bytes) -> None:
+    """A stored photo carries no EXIF (no GPS, no owner's name), XMP or ICC profile."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        assert not dict(image.getexif()), dict(image.getexif())
+        assert not {"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "comment"} & set(image.info), image.info
+    for marker in (b"Exif", b"EXIF", b"Jane Citizen", b"PhoneMaker", b"http://ns.adobe.com/xap"):
+        assert marker not in data, marker
+
+
+def damaged_photos() -> list[bytes]:
+    """Files that start like a photo but do not decode: JPEG magic bytes then garbage, a real JPEG cut off
+    half-way, PNG magic bytes then garbage."""
+    jpeg = tiny_jpeg(size=(64, 48), color="orange")
+    return [b"\xff\xd8\xff\xe0" + b"\x13\x37" * 200, jpeg[: len(jpeg) // 2], b"\x89PNG\r\n\x1a\n" + b"\x00" * 64]
+
+
+def decompression_bombs() -> list[bytes]:
+    """Small files that decode to huge images: a one-colour PNG of 20000x20000 (400 megapixels, about
+    50 KB) and one of 8000x6000 (48 megapixels, under Pillow's own limit but over ours)."""
+    return [tiny_png(size=(20000, 20000), mode="1", color=0), tiny_png(size=(8000, 6000), mode="1", color=1)]

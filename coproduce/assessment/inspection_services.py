@@ -218,8 +218,8 @@ def record_finding(actor, visit: Visit, item: TemplateItem, *, rating=None, note
 @transaction.atomic
 def add_photo(actor, finding: Finding, upload, *, caption: str = "", channel=Channel.WEB) -> FindingPhoto:
     """Keep a photo as evidence. It is checked and cleaned by `core.images.read_photo` (a JPEG, PNG or
-    WebP that decodes, at most INSPECTION_PHOTO_MAX_BYTES, re-encoded without EXIF/GPS metadata); it is stored under MEDIA_ROOT with a name of
-    our own."""
+    WebP that decodes, at most INSPECTION_PHOTO_MAX_BYTES, re-encoded without EXIF/GPS metadata); it is
+    stored under MEDIA_ROOT with a name of our own."""
     require(actor, "assessment.record_findings", finding.visit)
     if finding.visit.status != Visit.Status.SCHEDULED:
         raise ValidationError({"photo": [_("The report is published (or the visit cancelled): findings are final.")]})
