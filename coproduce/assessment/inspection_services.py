@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
-from coproduce.core.images import sniff_image
+from coproduce.core.images import read_photo
 from coproduce.core.models import STAFF_ROLES, Membership, Organisation, Person, Role
 from coproduce.core.permissions import require
 
@@ -217,22 +217,13 @@ def record_finding(actor, visit: Visit, item: TemplateItem, *, rating=None, note
 
 @transaction.atomic
 def add_photo(actor, finding: Finding, upload, *, caption: str = "", channel=Channel.WEB) -> FindingPhoto:
-    """Keep a photo as evidence. Its type is checked by its content (JPEG, PNG or WebP) and its size
-    against INSPECTION_PHOTO_MAX_BYTES; it is stored under MEDIA_ROOT with a name of our own."""
+    """Keep a photo as evidence. It is checked and cleaned by `core.images.read_photo` (a JPEG, PNG or
+    WebP that decodes, at most INSPECTION_PHOTO_MAX_BYTES, re-encoded without EXIF/GPS metadata); it is
+    stored under MEDIA_ROOT with a name of our own."""
     require(actor, "assessment.record_findings", finding.visit)
     if finding.visit.status != Visit.Status.SCHEDULED:
         raise ValidationError({"photo": [_("The report is published (or the visit cancelled): findings are final.")]})
-    size = getattr(upload, "size", None)
-    if size is None:
-        raise ValidationError({"photo": [_("Choose a photo.")]})
-    if size > photo_limit():
-        raise ValidationError({"photo": [_("The photo is too large: at most %(mb)s MB.") % {
-            "mb": photo_limit() // (1024 * 1024)}]})
-    upload.seek(0)
-    data = upload.read()
-    kind = sniff_image(data[:16])
-    if kind is None:
-        raise ValidationError({"photo": [_("This is not a JPEG, PNG or WebP photo.")]})
+    data, kind = read_photo(upload, photo_limit())
     name = f"inspections/{finding.visit_id}/{uuid.uuid4().hex}.{'jpg' if kind == 'jpeg' else kind}"
     stored = default_storage.save(name, ContentFile(data))
     photo = FindingPhoto.objects.create(finding=finding, file=stored, content_type=PHOTO_TYPES[kind], size=len(data),

@@ -1,18 +1,18 @@
 """Checking and storing uploaded images (delivery photos, proposal images): one path for both.
 
-The type is recognised from the file's first bytes (JPEG, PNG or WebP), never from its name or the
-type the browser sent; the size is checked against `photo_limit()`; the file is stored under
-MEDIA_ROOT with a name of our own and served only through a permission-checked view (`serve`).
+The photo is checked and cleaned by `core.images` (a JPEG, PNG or WebP that decodes, never judged by its
+name or the type the browser sent; re-encoded without EXIF/GPS or other metadata, the right way up); the
+size is checked against `photo_limit()`; the file is stored under MEDIA_ROOT with a name of our own and
+served only through a permission-checked view (`serve`).
 """
 
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
-from coproduce.core.images import sniff_image
+from coproduce.core.images import read_photo
 
 PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
 
@@ -23,19 +23,9 @@ def photo_limit() -> int:
 
 
 def read_image(upload, field: str = "photo") -> tuple[bytes, str]:
-    """The upload's bytes and its kind ('jpeg', 'png', 'webp'), or a ValidationError on `field`."""
-    size = getattr(upload, "size", None)
-    if upload is None or size is None:
-        raise ValidationError({field: [_("Choose a photo.")]})
-    if size > photo_limit():
-        raise ValidationError({field: [_("The photo is too large: at most %(mb)s MB.") % {
-            "mb": photo_limit() // (1024 * 1024)}]})
-    upload.seek(0)
-    data = upload.read(photo_limit() + 1)
-    kind = sniff_image(data[:16])
-    if kind is None or len(data) > photo_limit():
-        raise ValidationError({field: [_("This is not a JPEG, PNG or WebP photo.")]})
-    return data, kind
+    """The upload's photo without metadata (`core.images.read_photo`) and its kind ('jpeg', 'png',
+    'webp'), or a ValidationError on `field`."""
+    return read_photo(upload, photo_limit(), field)
 
 
 def store_image(data: bytes, kind: str, folder: str) -> tuple[str, str]:

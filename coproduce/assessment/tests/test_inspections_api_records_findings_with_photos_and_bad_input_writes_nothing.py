@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from coproduce.assessment import inspection_services as inspections
 from coproduce.assessment.models import Finding, FindingPhoto, InspectionAction
+from coproduce.testing import cleaned, tiny_png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 BASE = "/api/v1/assessment/inspections"
 
 
@@ -37,7 +38,7 @@ def test_a_finding_with_a_photo(inspection, api_as, client_as, media):
     assert finding["rating"] == 3 and finding["rating_label"] == "Good" and finding["notes"] == "A ramp, but steep."
     photo = FindingPhoto.objects.get()
     assert finding["photos"] == [{"id": photo.pk, "url": f"/services/inspections/photos/{photo.pk}/",
-                                  "caption": "The ramp", "content_type": "image/png", "size": len(PNG)}]
+                                  "caption": "The ramp", "content_type": "image/png", "size": len(cleaned(PNG))}]
     assert str(media) in photo.file.path and len(stored(media)) == 1
     assert client_as(inspection.ivy).get(finding["photos"][0]["url"]).status_code == 200
     assert client_as(None).get(finding["photos"][0]["url"]).status_code == 403  # a draft's photo

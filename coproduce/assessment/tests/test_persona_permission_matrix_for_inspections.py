@@ -7,9 +7,10 @@ import pytest
 
 from coproduce.assessment import inspection_services as inspections
 from coproduce.assessment.models import Finding, InspectionAction, Visit
+from coproduce.testing import tiny_png
 
 PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin", "inspector"]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 
 
 def row(url, *codes):

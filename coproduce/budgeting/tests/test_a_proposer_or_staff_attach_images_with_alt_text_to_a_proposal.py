@@ -13,9 +13,10 @@ from coproduce.budgeting import proposal_media_services as media
 from coproduce.budgeting import services
 from coproduce.budgeting.models import ProposalImage
 from coproduce.core.models import AuditEntry
+from coproduce.testing import tiny_jpeg, tiny_png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = tiny_png()
+JPEG = tiny_jpeg()
 
 
 def upload(data=PNG, name="corner.png"):

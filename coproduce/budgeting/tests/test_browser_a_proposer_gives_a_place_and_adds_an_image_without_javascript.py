@@ -6,11 +6,11 @@ JavaScript on, every page passes axe-core."""
 import pytest
 
 from coproduce.conftest import browser_login
+from coproduce.testing import tiny_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00"
-       b"\x00\x0cIDATx\x9cc0\x9ei\x0c\x00\x02\x02\x01\x00LfO\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+PNG = tiny_png()
 
 
 def propose_and_add_an_image(page, pb, tmp_path):

@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coproduce.budgeting import proposal_media_services as media
 from coproduce.budgeting import services
 from coproduce.budgeting.models import ProposalImage
+from coproduce.testing import tiny_png
 
 PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from coproduce.budgeting import proposal_media_services as media
 from coproduce.budgeting.models import ProposalImage
 from coproduce.core import services as core_services
+from coproduce.testing import tiny_png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = tiny_png()
 
 
 def test_images_are_exported_and_kept_without_the_person_on_erasure(pb, personas, settings, tmp_path):
