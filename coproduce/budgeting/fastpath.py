@@ -32,7 +32,7 @@ import json
 import uuid
 from functools import cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from coproduce.core import prepared
 from coproduce.core.models import Area, AuditEntry, Organisation, Person, User
@@ -161,10 +161,10 @@ def _statement(which: str) -> prepared.Statement:
     return prepared.Statement("coproduce_budgeting_ballot_write", _write_sql(), _WRITE_PARAMETERS)
 
 
-def _instance(model, fields, values):
+def _instance(conn, model, fields, values):
     if values[0] is None:
         return None
-    return model.from_db(connection.alias, fields, from_row(model, fields, values))
+    return model.from_db(conn.alias, fields, from_row(model, fields, values, conn))
 
 
 def load_budget(budget_id: int, voter_user_id: int | None = None) -> tuple[Budget | None, Person | None]:
@@ -195,6 +195,8 @@ def _load(conn, budget_id, user_id, token):
     now = timezone.now()
     params = {"budget": budget_id, "user": user_id, "token": token, "now": now, "stale": now - LAST_USED_PRECISION,
               "feasible": Proposal.Status.FEASIBLE.value}
+    if conn is connection:
+        conn = connections[DEFAULT_DB_ALIAS]
     if conn.vendor == "postgresql":
         rows = prepared.execute(conn, _statement("read"), params)
         row = rows[0] if rows else None
@@ -207,7 +209,7 @@ def _load(conn, budget_id, user_id, token):
     parts, start = [], 0
     for model, fields in _PARTS:
         wanted = model is not User or token is not None  # the view path has its user already
-        parts.append(_instance(model, fields, list(row[start:start + len(fields)])) if wanted else None)
+        parts.append(_instance(conn, model, fields, row[start:start + len(fields)]) if wanted else None)
         start += len(fields)
     budget, process, organisation, budget_area, process_area, person, home_area, user = parts
     if token is not None and user is None:

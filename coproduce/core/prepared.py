@@ -26,7 +26,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import ProgrammingError, transaction
+from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connection, connections, transaction
 from psycopg import errors, generators, pq
 from psycopg.adapt import Transformer
 
@@ -35,6 +35,8 @@ OIDS = {"bigint": 20, "smallint": 21, "integer": 23, "text": 25, "boolean": 16, 
         "jsonb": 3802}
 _OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
+# Per connection and statement: psycopg's row loaders, chosen from the first result's column types.
+_loaders: "weakref.WeakKeyDictionary[object, dict[str, Transformer]]" = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,13 @@ def _send(raw, statement: Statement, values: list) -> list[tuple]:
         pgconn.send_query_prepared(statement.name.encode(), values)
         results = raw.wait(generators.execute(pgconn))
     result = _check(raw, results)
-    tx = Transformer(raw)
-    tx.set_pgresult(result)
+    transformers = _loaders.setdefault(raw, {})
+    tx = transformers.get(statement.name)
+    if tx is None:
+        tx = transformers[statement.name] = Transformer(raw)
+        tx.set_pgresult(result)
+    else:  # a prepared statement's columns and their types stay as they were
+        tx.set_pgresult(result, set_loaders=False)
     return tx.load_rows(0, result.ntuples, tuple)
 
 
@@ -129,6 +136,8 @@ def _attempt(conn, statement: Statement, values: list) -> list[tuple]:
 def execute(conn, statement: Statement, params: dict) -> list[tuple]:
     """The rows of `statement` run with `params` on Django's connection `conn` (PostgreSQL). Counted
     in `connection.queries` (as `EXECUTE name`) when Django logs queries (DEBUG, query-count tests)."""
+    if conn is connection:  # the proxy: every attribute would be looked up again through it
+        conn = connections[DEFAULT_DB_ALIAS]
     values = [_text(params[name]) for name in statement.parameters]
     conn.ensure_connection()
     if conn.queries_logged:
@@ -139,4 +148,5 @@ def execute(conn, statement: Statement, params: dict) -> list[tuple]:
         if getattr(error.__cause__, "sqlstate", None) != "26000":  # invalid_sql_statement_name
             raise
         _prepared.pop(conn.connection, None)  # dropped behind our back: prepare again, once
+        _loaders.pop(conn.connection, None)
         return _attempt(conn, statement, values)

@@ -78,22 +78,27 @@ def hash_or_none(raw: str) -> str | None:
     return ApiToken.hash(raw) if raw else None
 
 
-def from_row(model, fields: list[str], values) -> list:
+def from_row(model, fields: list[str], values, conn=None) -> list:
     """Apply the value converters the ORM would (e.g. dates and booleans on SQLite) to raw column
-    values of `model`'s `fields`. Shared by the plain-SQL hot paths that build model instances."""
-    key = (model, tuple(fields), connection.vendor)
+    values of `model`'s `fields`. Shared by the plain-SQL hot paths that build model instances.
+    `conn`: the database connection (default: the default one)."""
+    conn = conn or connection
+    key = (model, tuple(fields), conn.vendor)
     plan = _converters.get(key)
     if plan is None:
         plan = []
-        for name in fields:
+        for index, name in enumerate(fields):
             col = model._meta.get_field(name).get_col(model._meta.db_table)
-            plan.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+            converters = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if converters:  # most columns have none (on PostgreSQL): only these are visited per row
+                plan.append((index, col, converters))
         _converters[key] = plan
-    out = []
-    for value, (col, converters) in zip(values, plan):
+    out = list(values)
+    for index, col, converters in plan:
+        value = out[index]
         for converter in converters:
-            value = converter(value, col, connection)
-        out.append(value)
+            value = converter(value, col, conn)
+        out[index] = value
     return out
 
 
