@@ -34,8 +34,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 from keepalive import KeepAlive  # noqa: E402
 
-COPRODUCE = REPO / ".venv" / "bin" / "coproduce"
-PYTHON = REPO / ".venv" / "bin" / "python"
+COPRODUCE = [sys.executable, "-m", "coproduce.cli"]  # the interpreter running the benchmark (its venv)
+PYTHON = sys.executable
 TARGET_VOTES_PER_S = 500
 
 SETUP = r"""
@@ -187,11 +187,11 @@ def main() -> int:
     admin_sql(admin_url, f'CREATE DATABASE "{name}"')
     server = None
     try:
-        run([str(COPRODUCE), "migrate", "--noinput", "-v0"], env, cwd=REPO)
+        run([*COPRODUCE, "migrate", "--noinput", "-v0"], env, cwd=REPO)
         setup = json.loads(run([str(PYTHON), "-c", SETUP, str(args.voters), str(args.statements)], env, cwd=REPO))
         port = free_port()
         server = subprocess.Popen(
-            [str(COPRODUCE), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+            [*COPRODUCE, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
              "--no-collectstatic"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         wait_for(port)
         conversation = setup["conversation"]

@@ -6,7 +6,11 @@ trip (and one server-side parse and plan) per query, plus BEGIN and COMMIT. So o
 
 1. **One read** (`load_budget(budget_id, voter_user_id)`): the budget with its process,
    organisation and areas, the voter's person and home area, and the costs of the proposals on
-   the budget's ballot (as one JSON array), in one SELECT. The objects returned are ordinary model
+   the budget's ballot (as one JSON array), in one SELECT. The fast lane (`coproduce/fastlane.py`),
+   which has not looked the caller up, reads by the hash of the bearer token instead
+   (`load_budget_for_token`): the same statement then also reads the token's user — only while the
+   token is live and the user active, `core.tokens`' rules — and refreshes the token's
+   `last_used_at` as `core.tokens.user_for_token` does; so a ballot is two round trips in all. The objects returned are ordinary model
    instances (`Model.from_db`, after the ORM's own value converters), so `voting`'s eligibility
    and ballot rules, and `services.cast_ballot`, apply unchanged. What was read is primed on the
    objects (`budget._ballot_costs`, the voter's person on the user) so the service asks no more.
@@ -17,22 +21,22 @@ trip (and one server-side parse and plan) per query, plus BEGIN and COMMIT. So o
    and writes the audit entry with the fields `coproduce.core.audit.record` writes (a test
    compares the two paths). One statement is its own transaction: no BEGIN/COMMIT round trips.
 
-Both statements are prepared once per database connection (`PREPARE`, then `EXECUTE`): planning
-costs the server more than running them. A connection whose prepared statements were discarded
-(`DISCARD ALL` by a pooler in session mode) prepares them again; a pooler in transaction mode is
-not supported. SQLite (and ballots with a voting code, which must not replace an earlier ballot,
+Both statements are prepared once per database connection and run by name (`core.prepared`):
+planning costs the server more than running them. A connection whose prepared statements were
+discarded (`DISCARD ALL` by a pooler in session mode) prepares them again; a pooler in transaction
+mode is not supported. SQLite (and ballots with a voting code, which must not replace an earlier ballot,
 or the "own district plus one other" rule, which locks) take the ORM path in `services`.
 """
 
 import json
 import uuid
-import weakref
 from functools import cache
 
-from django.db import ProgrammingError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-from coproduce.core.models import Area, AuditEntry, Organisation, Person
-from coproduce.core.tokens import from_row
+from coproduce.core import prepared
+from coproduce.core.models import Area, AuditEntry, Organisation, Person, User
+from coproduce.core.tokens import LAST_USED_PRECISION, from_row, hash_or_none, token_sql, user_for_token
 
 from .models import Ballot, Budget, Process, Proposal
 
@@ -52,8 +56,9 @@ _BUDGET = _fields(Budget)
 _AREA = _fields(Area, {"id", "name", "slug", "kind", "parent_id", "path"})
 _ORG = _fields(Organisation, {"id", "name", "slug", "is_active", "parent_id"})
 _PERSON = _fields(Person, {"id", "user_id", "name", "birth_date", "home_area_id", "is_assisted", "erased_at"})
+_USER = _fields(User)
 _PARTS = [(Budget, _BUDGET), (Process, _PROCESS), (Organisation, _ORG), (Area, _AREA), (Area, _AREA),
-          (Person, _PERSON), (Area, _AREA)]
+          (Person, _PERSON), (Area, _AREA), (User, _USER)]
 
 
 def _q(name: str) -> str:
@@ -70,24 +75,35 @@ def _table(model) -> str:
 
 @cache
 def _read_sql(vendor: str) -> str:
+    """The read. On PostgreSQL the voter is `%(user)s`, or else the owner of the live token whose hash
+    is `%(token)s` (`core.tokens.token_sql`), whose `last_used_at` it refreshes."""
+    postgres = vendor == "postgresql"
     agg = ("COALESCE(json_agg(json_build_array(c.id, c.cost, c.cost_estimate, c.pledged_money)), '[]')"
-           if vendor == "postgresql" else
+           if postgres else
            "COALESCE(json_group_array(json_array(c.id, c.cost, c.cost_estimate, c.pledged_money)), '[]')")
+    if postgres:
+        owner, touch = token_sql()
+        touched, voter = f"WITH touched AS ({touch}) ", f"COALESCE(%(user)s, {owner})"
+        active = f" AND (%(user)s IS NOT NULL OR us.{_q(User._meta.get_field('is_active').column)})"
+    else:
+        touched, voter, active = "", "%(user)s", ""
     return (
-        f"SELECT {_cols('b', Budget, _BUDGET)}, {_cols('p', Process, _PROCESS)}, {_cols('o', Organisation, _ORG)}, "
-        f"{_cols('ba', Area, _AREA)}, {_cols('pa', Area, _AREA)}, {_cols('pe', Person, _PERSON)}, "
-        f"{_cols('ha', Area, _AREA)}, "
+        f"{touched}SELECT {_cols('b', Budget, _BUDGET)}, {_cols('p', Process, _PROCESS)}, "
+        f"{_cols('o', Organisation, _ORG)}, {_cols('ba', Area, _AREA)}, {_cols('pa', Area, _AREA)}, "
+        f"{_cols('pe', Person, _PERSON)}, {_cols('ha', Area, _AREA)}, {_cols('us', User, _USER)}, "
         f"(SELECT {agg} FROM {_table(Proposal)} c WHERE c.budget_id = b.id AND c.status = %(feasible)s) "
         f"FROM {_table(Budget)} b JOIN {_table(Process)} p ON p.id = b.process_id "
         f"JOIN {_table(Organisation)} o ON o.id = p.organisation_id "
         f"LEFT JOIN {_table(Area)} ba ON ba.id = b.area_id LEFT JOIN {_table(Area)} pa ON pa.id = p.area_id "
-        f"LEFT JOIN {_table(Person)} pe ON pe.user_id = %(user)s AND pe.erased_at IS NULL "
+        f"LEFT JOIN {_table(User)} us ON us.{_q(User._meta.pk.column)} = {voter}{active} "
+        f"LEFT JOIN {_table(Person)} pe ON pe.user_id = us.{_q(User._meta.pk.column)} AND pe.erased_at IS NULL "
         f"LEFT JOIN {_table(Area)} ha ON ha.id = pe.home_area_id "
         f"WHERE b.id = %(budget)s"
     )
 
 
-_READ_PARAMETERS = {"budget": "bigint", "user": "bigint", "feasible": "text"}
+_READ_PARAMETERS = {"budget": "bigint", "user": "bigint", "token": "text", "now": "timestamptz",
+                    "stale": "timestamptz", "feasible": "text"}
 
 
 @cache
@@ -136,84 +152,75 @@ _WRITE_PARAMETERS = {
     "points": "jsonb", "channel": "text", "area": "bigint", "band": "text", "actor": "bigint", "label": "text",
     "object_type": "text", "object_label": "text", "organisation": "bigint",
 }
-_NAMES = {"read": "coproduce_budgeting_ballot_read", "write": "coproduce_budgeting_ballot_write"}
-_prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 
 
 @cache
-def _prepare(which: str) -> str:
-    sql, parameters = (_read_sql("postgresql"), _READ_PARAMETERS) if which == "read" else (
-        _write_sql(), _WRITE_PARAMETERS)
-    for number, name in enumerate(parameters, start=1):
-        sql = sql.replace(f"%({name})s", f"${number}")
-    assert "%(" not in sql, sql
-    return f"PREPARE {_NAMES[which]} ({', '.join(parameters.values())}) AS {sql}"
+def _statement(which: str) -> prepared.Statement:
+    if which == "read":
+        return prepared.Statement("coproduce_budgeting_ballot_read", _read_sql("postgresql"), _READ_PARAMETERS)
+    return prepared.Statement("coproduce_budgeting_ballot_write", _write_sql(), _WRITE_PARAMETERS)
 
 
-def _execute_prepared(which: str, params: dict) -> tuple:
-    parameters = _READ_PARAMETERS if which == "read" else _WRITE_PARAMETERS
-    values = [params[name] for name in parameters]
-    with connection.cursor() as cursor:
-        prepared = _prepared.setdefault(connection.connection, set())
-        if which not in prepared:
-            cursor.execute(_prepare(which))
-            prepared.add(which)
-        cursor.execute(f"EXECUTE {_NAMES[which]} ({', '.join(['%s'] * len(values))})", values)
-        return cursor.fetchone()
-
-
-def _attempt(which: str, params: dict) -> tuple:
-    """In a savepoint of the caller's transaction (so an error leaves it usable), else on its own."""
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return _execute_prepared(which, params)
-    return _execute_prepared(which, params)
-
-
-def _run(which: str, params: dict) -> tuple:
-    """Run a prepared statement; if the connection lost it behind our back (`DISCARD ALL` by a pooler),
-    prepare it again, once. Each attempt has its own savepoint, so the failed one is rolled back."""
-    connection.ensure_connection()
-    try:
-        return _attempt(which, params)
-    except ProgrammingError as error:
-        if getattr(error.__cause__, "sqlstate", None) != "26000":  # invalid_sql_statement_name
-            raise
-        _prepared.pop(connection.connection, None)
-        return _attempt(which, params)
-
-
-def _instance(model, fields, values):
+def _instance(conn, model, fields, values):
     if values[0] is None:
         return None
-    return model.from_db(connection.alias, fields, from_row(model, fields, values))
+    return model.from_db(conn.alias, fields, from_row(model, fields, values, conn))
 
 
 def load_budget(budget_id: int, voter_user_id: int | None = None) -> tuple[Budget | None, Person | None]:
     """(budget with process, organisation and areas; the person of `voter_user_id` with their home
     area, or None) in one SELECT. The costs on the budget's ballot are primed on the budget for
     `ballot_costs`."""
-    params = {"budget": budget_id, "user": voter_user_id, "feasible": Proposal.Status.FEASIBLE.value}
-    if available():
-        row = _run("read", params)
+    budget, person, _user = _load(connection, budget_id, voter_user_id, None)
+    return budget, person
+
+
+def load_budget_for_token(budget_id: int, raw_token: str, using=None) -> tuple[Budget | None, Person | None, User | None]:
+    """`load_budget` for the owner of the live bearer token `raw_token`, with that user (None, with nothing
+    else, when the token is not live or its user not active). One statement on PostgreSQL; elsewhere
+    `core.tokens.user_for_token`, then the read."""
+    conn = using or connection
+    if conn.vendor != "postgresql":
+        user = user_for_token(raw_token)
+        if user is None:
+            return None, None, None
+        budget, person, _user = _load(conn, budget_id, user.pk, None)
+        return budget, person, user
+    return _load(conn, budget_id, None, hash_or_none(raw_token))
+
+
+def _load(conn, budget_id, user_id, token):
+    from django.utils import timezone
+
+    now = timezone.now()
+    params = {"budget": budget_id, "user": user_id, "token": token, "now": now, "stale": now - LAST_USED_PRECISION,
+              "feasible": Proposal.Status.FEASIBLE.value}
+    if conn is connection:
+        conn = connections[DEFAULT_DB_ALIAS]
+    if conn.vendor == "postgresql":
+        rows = prepared.execute(conn, _statement("read"), params)
+        row = rows[0] if rows else None
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(_read_sql(connection.vendor), params)
+        with conn.cursor() as cursor:
+            cursor.execute(_read_sql(conn.vendor), params)
             row = cursor.fetchone()
     if row is None:
-        return None, None
+        return None, None, None
     parts, start = [], 0
     for model, fields in _PARTS:
-        parts.append(_instance(model, fields, list(row[start:start + len(fields)])))
+        wanted = model is not User or token is not None  # the view path has its user already
+        parts.append(_instance(conn, model, fields, row[start:start + len(fields)]) if wanted else None)
         start += len(fields)
-    budget, process, organisation, budget_area, process_area, person, home_area = parts
+    budget, process, organisation, budget_area, process_area, person, home_area, user = parts
+    if token is not None and user is None:
+        return None, None, None
     process.organisation, process.area = organisation, process_area
     budget.area, budget.process = budget_area, process
     if person is not None:
         person.home_area = home_area
     costs = row[start]
     budget._ballot_rows = json.loads(costs) if isinstance(costs, str) else costs
-    return budget, person
+    return budget, person, user
 
 
 def ballot_costs(budget: Budget) -> dict[int, int]:
@@ -235,7 +242,7 @@ def write_ballot(*, budget: Budget, key: str, choices, points, channel: str, vot
     """Insert the voter's ballot or replace their earlier one, with its audit entry, in one
     statement (PostgreSQL). False, and nothing written, when the vote closed in between."""
     process = budget.process
-    written, entries = _run("write", {
+    (written, entries), = prepared.execute(connection, _statement("write"), {
         "process": process.pk, "now": now, "id": uuid.uuid4(), "budget": budget.pk, "key": key,
         "choices": json.dumps(choices), "points": None if points is None else json.dumps(points),
         "channel": channel, "area": voter_area_id, "band": age_band, "actor": actor_id, "label": actor_label,

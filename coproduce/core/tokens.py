@@ -52,22 +52,53 @@ def _statements() -> tuple[str, str, list[str]]:
     return _sql[vendor]
 
 
-def from_row(model, fields: list[str], values) -> list:
+def token_sql() -> tuple[str, str]:
+    """For the one-statement hot paths that take the raw token's hash (`%(token)s`) instead of a user:
+    (an SQL expression for the id of the token's user when the token is live, else NULL — the caller's
+    statement still requires the user to be active; the body of a data-modifying CTE that refreshes
+    `last_used_at` exactly as `user_for_token` does, given `%(now)s` and `%(stale)s` =
+    now - LAST_USED_PRECISION). With `%(token)s` NULL both find nothing."""
+    quote = connection.ops.quote_name
+    User = get_user_model()
+    token, user = quote(ApiToken._meta.db_table), quote(User._meta.db_table)
+    owner = (f"(SELECT tk.{quote('user_id')} FROM {token} tk WHERE tk.{quote('key_hash')} = %(token)s "
+             f"AND tk.{quote('revoked_at')} IS NULL)")
+    touch = (
+        f"UPDATE {token} tu SET {quote('last_used_at')} = %(now)s WHERE tu.{quote('key_hash')} = %(token)s "
+        f"AND tu.{quote('revoked_at')} IS NULL "
+        f"AND (tu.{quote('last_used_at')} IS NULL OR tu.{quote('last_used_at')} < %(stale)s) "
+        f"AND EXISTS (SELECT 1 FROM {user} uu WHERE uu.{quote(User._meta.pk.column)} = tu.{quote('user_id')} "
+        f"AND uu.{quote('is_active')}) RETURNING 1"
+    )
+    return owner, touch
+
+
+def hash_or_none(raw: str) -> str | None:
+    """The stored hash of a raw token (None for an empty one), for `token_sql`'s `%(token)s`."""
+    return ApiToken.hash(raw) if raw else None
+
+
+def from_row(model, fields: list[str], values, conn=None) -> list:
     """Apply the value converters the ORM would (e.g. dates and booleans on SQLite) to raw column
-    values of `model`'s `fields`. Shared by the plain-SQL hot paths that build model instances."""
-    key = (model, tuple(fields), connection.vendor)
+    values of `model`'s `fields`. Shared by the plain-SQL hot paths that build model instances.
+    `conn`: the database connection (default: the default one)."""
+    conn = conn or connection
+    key = (model, tuple(fields), conn.vendor)
     plan = _converters.get(key)
     if plan is None:
         plan = []
-        for name in fields:
+        for index, name in enumerate(fields):
             col = model._meta.get_field(name).get_col(model._meta.db_table)
-            plan.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+            converters = conn.ops.get_db_converters(col) + col.get_db_converters(conn)
+            if converters:  # most columns have none (on PostgreSQL): only these are visited per row
+                plan.append((index, col, converters))
         _converters[key] = plan
-    out = []
-    for value, (col, converters) in zip(values, plan):
+    out = list(values)
+    for index, col, converters in plan:
+        value = out[index]
         for converter in converters:
-            value = converter(value, col, connection)
-        out.append(value)
+            value = converter(value, col, conn)
+        out[index] = value
     return out
 
 

@@ -6,11 +6,14 @@ ORM query compilation) which, in order:
 
 1. `facts`: reads the conversation, its lab, the caller (user and person), the caller's participant in
    the conversation (a person not erased) and the statement by its number — by primary and unique keys.
+   The caller is a user id, or (the fast lane, `coproduce/fastlane.py`) the hash of a bearer token: then
+   the token must be live (not revoked) and its user active — `core.tokens`' rules, in the same
+   statement — and `touched` refreshes the token's `last_used_at` as `core.tokens.user_for_token` does.
 2. `go`: decides, from those facts alone, every rule `services.cast_vote` applies: the caller's
    participant exists; the login is active; the conversation is open and its lab is gathering; the
    statement is visible (accepted, or waiting under post-moderation); and `design.participate` holds by
    one of the rules that need no role lookup — a lab open to everyone, an invitation to the lab, or a
-   platform administrator (`trusted`, decided in Python from the user row already loaded).
+   platform administrator (an active superuser, read with the user).
 3. `vote`: the upsert of the current vote (a person's vote on a statement replaces their previous one),
    `event`: the history row, `entry`: the audit entry, with the fields `coproduce.core.audit.record`
    writes for `vote.cast` (a test compares them). Nothing is written unless `go`.
@@ -24,30 +27,30 @@ ORM path would accept, and every refusal comes from the one place that explains 
 
 One statement is atomic on its own: outside a transaction it is its own transaction (one round trip,
 no BEGIN/COMMIT); inside a caller's transaction it runs in a savepoint. It is prepared once per
-database connection (`PREPARE`, then `EXECUTE`); a connection whose prepared statements were dropped
-behind our back (`DISCARD ALL` by a pooler in session mode) prepares it again.
+database connection and run by name (`core.prepared`, which also prepares it again when a pooler
+dropped it).
 
 SQLite keeps the portable path in `services` (its IMMEDIATE transactions serialise writers anyway).
 """
 
-import weakref
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from django.db import ProgrammingError, connection, transaction
+from django.db import connection
 
+from coproduce.core import prepared
 from coproduce.core.models import AuditEntry, Person, User
+from coproduce.core.tokens import LAST_USED_PRECISION, hash_or_none, token_sql
 
 from .models import Conversation, Invitation, Lab, Participant, Statement, Vote, VoteEvent
 
 NAME = "coproduce_design_vote"
-# The statement's parameters, in order, with their types.
+# The statement's parameters, in order, with their types (`user` or `token` is NULL).
 PARAMETERS = {
-    "conversation": "bigint", "user": "bigint", "number": "bigint", "value": "smallint", "now": "timestamptz",
-    "channel": "text", "trusted": "boolean",
+    "conversation": "bigint", "user": "bigint", "token": "text", "number": "bigint", "value": "smallint",
+    "now": "timestamptz", "stale": "timestamptz", "channel": "text",
 }
-_prepared: "weakref.WeakKeyDictionary[object, bool]" = weakref.WeakKeyDictionary()
 
 
 def available() -> bool:
@@ -60,6 +63,7 @@ class Result:
     participant_number: int | None
     analysis_pending: bool
     rows_written: tuple[int, int, int]  # votes, history rows, audit entries
+    user_id: int | None = None  # the caller (the token's user) when the statement found them
 
 
 def _q(model) -> tuple[str, dict[str, str]]:
@@ -80,22 +84,25 @@ def statement() -> str:
     event, e = _q(VoteEvent)
     audit, a = _q(AuditEntry)
     accepted, pending = Statement.Status.ACCEPTED.value, Statement.Status.PENDING.value
+    owner, touch = token_sql()
     vote_columns = ", ".join(v[n] for n in ("conversation", "participant", "statement", "value", "created_at",
                                              "updated_at"))
     event_columns = ", ".join(e[n] for n in ("conversation", "participant", "statement", "value", "at", "channel"))
     audit_columns = ", ".join(a[n] for n in ("at", "actor", "actor_label", "on_behalf_of", "channel", "action",
                                               "object_type", "object_id", "object_label", "organisation", "details"))
     return f"""
-    WITH facts AS MATERIALIZED (
+    WITH touched AS ({touch}),
+    facts AS MATERIALIZED (
         SELECT cv.id AS conversation_id, cv.{c['is_open']} AS is_open, cv.{c['moderation']} AS moderation,
                cv.{c['analysis_pending']} AS analysis_pending, lb.id AS lab_id, lb.{lb['stage']} AS stage,
                lb.{lb['participation']} AS participation, lb.{lb['organisation']} AS organisation_id,
-               us.{u['username']} AS username, us.{u['is_active']} AS is_active, pe.id AS person_id,
+               us.id AS user_id, us.{u['username']} AS username, us.{u['is_active']} AS is_active,
+               us.{u['is_superuser']} AS is_superuser, pe.id AS person_id,
                pe.{pr['name']} AS person_name, pa.id AS participant_id, pa.{p['number']} AS participant_number,
                st.id AS statement_id, st.{s['status']} AS status, st.{s['text']} AS text
         FROM {conversation} cv
         JOIN {lab} lb ON lb.id = cv.{c['lab']}
-        JOIN {user} us ON us.id = %(user)s
+        JOIN {user} us ON us.id = COALESCE(%(user)s, {owner})
         LEFT JOIN {person} pe ON pe.{pr['user']} = us.id
         LEFT JOIN {participant} pa ON pa.{p['conversation']} = cv.id AND pa.{p['person']} = pe.id
                                       AND pe.{pr['erased_at']} IS NULL
@@ -108,7 +115,7 @@ def statement() -> str:
             AND f.is_open AND f.stage = '{Lab.Stage.GATHER.value}'
             AND (f.status = {accepted}
                  OR (f.status = {pending} AND f.moderation = '{Conversation.Moderation.POST.value}'))
-            AND (%(trusted)s::boolean OR f.participation = '{Lab.Participation.OPEN.value}'
+            AND (f.is_superuser OR f.participation = '{Lab.Participation.OPEN.value}'
                  OR (f.participation = '{Lab.Participation.INVITATION.value}' AND EXISTS (
                      SELECT 1 FROM {invitation} iv WHERE iv.{i['lab']} = f.lab_id AND iv.{i['person']} = f.person_id))),
             false) AS go
@@ -132,7 +139,7 @@ def statement() -> str:
     ),
     entry AS (
         INSERT INTO {audit} ({audit_columns})
-        SELECT %(now)s::timestamptz, %(user)s::bigint,
+        SELECT %(now)s::timestamptz, user_id,
                CASE WHEN COALESCE(person_name, '') <> '' THEN person_name || ' <' || username || '>'
                     ELSE username END,
                NULL::bigint, %(channel)s::text, 'vote.cast', '{Statement._meta.label_lower}', statement_id::text,
@@ -142,62 +149,28 @@ def statement() -> str:
         RETURNING 1
     )
     SELECT go, participant_number, analysis_pending,
-           (SELECT count(*) FROM vote), (SELECT count(*) FROM event), (SELECT count(*) FROM entry)
+           (SELECT count(*) FROM vote), (SELECT count(*) FROM event), (SELECT count(*) FROM entry), user_id
     FROM go
     """
 
 
 @cache
-def prepare() -> str:
-    """`PREPARE` of `statement()`, its parameters numbered in the order of `PARAMETERS`."""
-    sql = statement()
-    for number, name in enumerate(PARAMETERS, start=1):
-        sql = sql.replace(f"%({name})s", f"${number}")
-    assert "%(" not in sql, sql
-    return f"PREPARE {NAME} ({', '.join(PARAMETERS.values())}) AS {sql}"
+def _statement() -> prepared.Statement:
+    return prepared.Statement(NAME, statement(), PARAMETERS)
 
 
-EXECUTE = f"EXECUTE {NAME} ({', '.join(['%s'] * len(PARAMETERS))})"
-
-
-def _execute(params: list) -> tuple | None:
-    with connection.cursor() as cursor:
-        if not _prepared.get(connection.connection):
-            cursor.execute(prepare())
-            _prepared[connection.connection] = True
-        cursor.execute(EXECUTE, params)
-        return cursor.fetchone()
-
-
-def _run(params: list) -> tuple | None:
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return _execute(params)
-    return _execute(params)
-
-
-def _not_prepared(error: Exception) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) == "26000"  # invalid_sql_statement_name
-
-
-def cast_vote(*, conversation: int, user: int, number: int, value: int, now: datetime, channel: str,
-              trusted: bool) -> Result:
-    """Cast a vote in one statement (see above). Nothing is written unless `Result.cast`."""
-    params = {"conversation": conversation, "user": user, "number": number, "value": value, "now": now,
-              "channel": channel, "trusted": trusted}
-    params = [params[name] for name in PARAMETERS]
-    connection.ensure_connection()
-    try:
-        row = _run(params)
-    except ProgrammingError as error:
-        if not _not_prepared(error):
-            raise
-        _prepared.pop(connection.connection, None)  # dropped behind our back: prepare again, once
-        row = _run(params)
-    if row is None:  # no such conversation
+def cast_vote(*, conversation: int, number: int, value: int, now: datetime, channel: str, user: int | None = None,
+              token: str | None = None, using=None) -> Result:
+    """Cast a vote in one statement (see above) for the user `user`, or for the owner of the live bearer
+    token `token`. Nothing is written unless `Result.cast`. `using`: Django's connection (default: the
+    default database's)."""
+    params = {"conversation": conversation, "user": user, "token": hash_or_none(token) if user is None else None, "number": number, "value": value,
+              "now": now, "stale": now - LAST_USED_PRECISION, "channel": channel}
+    rows = prepared.execute(using or connection, _statement(), params)
+    if not rows:  # no such conversation (or no such live token)
         return Result(False, None, False, (0, 0, 0))
-    cast, number_, pending, *written = row
+    cast, number_, pending, *written, user_id = rows[0]
     written = tuple(written)
     if cast and written != (1, 1, 1):
         raise RuntimeError(f"vote statement wrote an incomplete vote: {written}")  # an alarm, not a guard
-    return Result(bool(cast), number_, bool(pending), written)
+    return Result(bool(cast), number_, bool(pending), written, user_id)

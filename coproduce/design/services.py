@@ -472,27 +472,36 @@ def cast_vote_fast(actor, conversation_id: int, number: int, value: int, *, chan
     return None if cast is None else after_vote_statement(conversation_id, value, *cast)
 
 
-def vote_statement(actor, conversation_id: int, number: int, value: int, *, channel=Channel.API):
+def vote_statement(actor, conversation_id: int, number: int, value: int, *, channel=Channel.API,
+                   token: str | None = None, using=None):
     """The first half of `cast_vote_fast`: the one statement. (fastpath result, time of the vote) when it
-    cast the vote; None, having written nothing, otherwise."""
-    if (value not in VOTE_VALUES or isinstance(value, bool) or not fastpath.available()
-            or not getattr(actor, "is_authenticated", False)):
+    cast the vote; None, having written nothing, otherwise. The caller is `actor`, or — for the fast lane,
+    which has not looked the caller up — the owner of the live bearer token `token` (the statement
+    applies `core.tokens`' rules to it)."""
+    if value not in VOTE_VALUES or isinstance(value, bool) or not fastpath.available():
+        return None
+    if token is None and not getattr(actor, "is_authenticated", False):
         return None
     now = timezone.now()
-    result = fastpath.cast_vote(conversation=conversation_id, user=actor.pk, number=int(number), value=value,
-                                now=now, channel=channel, trusted=bool(actor.is_superuser and actor.is_active))
+    result = fastpath.cast_vote(conversation=conversation_id, user=None if token is not None else actor.pk,
+                                token=token, number=int(number), value=value, now=now, channel=channel, using=using)
     return (result, now) if result.cast else None
 
 
 def after_vote_statement(conversation_id: int, value: int, result, now) -> Vote:
     """The second half of `cast_vote_fast`, once the vote is written: ask for an analysis if none is
-    waiting, and return the vote."""
-    if not result.analysis_pending:
-        # The rare vote that finds no analysis waiting asks for one, as `cast_vote` does (flag + task).
-        with transaction.atomic():
-            request_analysis(Conversation(pk=conversation_id, analysis_pending=False))
+    waiting (`vote_statement_done`), and return the vote."""
+    vote_statement_done(conversation_id, result)
     return Vote(conversation_id=conversation_id, participant=Participant(number=result.participant_number),
                 value=value, updated_at=now)
+
+
+def vote_statement_done(conversation_id: int, result) -> None:
+    """After the one statement cast a vote: the rare vote that finds no analysis waiting asks for one,
+    as `cast_vote` does (flag + task)."""
+    if not result.analysis_pending:
+        with transaction.atomic():
+            request_analysis(Conversation(pk=conversation_id, analysis_pending=False))
 
 
 @transaction.atomic
