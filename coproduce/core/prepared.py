@@ -10,6 +10,9 @@ name with its parameters sent as text (the protocol's Bind/Execute): no query te
 planned per request, and none of Django's or psycopg's per-query Python (cursor objects, client-side
 quoting) runs. The rows come back through psycopg's loaders, so their values are what a cursor gives.
 
+Parameters are Python's `None`, `bool`, `int`, `str`, `UUID`, `date` and `datetime` (a JSON value is
+passed as its text); text with a NUL byte is refused with `django.db.DataError` before anything is sent.
+
 Transactions are Django's: outside a transaction the statement is its own (autocommit, one round trip);
 inside one (`transaction.atomic`, every test) it runs in a savepoint, so a failure leaves the caller's
 transaction usable. Errors are psycopg's, wrapped as Django's (`django.db.Error`, the psycopg error as
@@ -31,8 +34,8 @@ from psycopg import errors, generators, pq
 from psycopg.adapt import Transformer
 
 # The PostgreSQL type of each parameter type name used by the statements.
-OIDS = {"bigint": 20, "smallint": 21, "integer": 23, "text": 25, "boolean": 16, "timestamptz": 1184, "uuid": 2950,
-        "jsonb": 3802}
+OIDS = {"bigint": 20, "smallint": 21, "integer": 23, "text": 25, "boolean": 16, "date": 1082, "timestamptz": 1184,
+        "uuid": 2950, "jsonb": 3802}
 _OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
 _prepared: "weakref.WeakKeyDictionary[object, set[str]]" = weakref.WeakKeyDictionary()
 # Per connection and statement: psycopg's row loaders, chosen from the first result's column types.
@@ -57,12 +60,17 @@ class Statement:
 
 
 def _text(value) -> bytes | None:
-    """A parameter in PostgreSQL's text input format (the statement declares its type)."""
+    """A parameter in PostgreSQL's text input format (the statement declares its type). Text holding a
+    NUL byte is refused whole, as psycopg refuses it on every other path (libpq would cut it there)."""
     if value is None:
         return None
     if value is True or value is False:
         return b"t" if value else b"f"
-    if isinstance(value, (int, str, uuid.UUID)):
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise errors.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+        return value.encode()
+    if isinstance(value, (int, uuid.UUID)):
         return str(value).encode()
     if isinstance(value, (datetime, date)):
         return value.isoformat().encode()
@@ -138,8 +146,9 @@ def execute(conn, statement: Statement, params: dict) -> list[tuple]:
     in `connection.queries` (as `EXECUTE name`) when Django logs queries (DEBUG, query-count tests)."""
     if conn is connection:  # the proxy: every attribute would be looked up again through it
         conn = connections[DEFAULT_DB_ALIAS]
-    values = [_text(params[name]) for name in statement.parameters]
     conn.ensure_connection()
+    with conn.wrap_database_errors:  # a value refused here is Django's `DataError`, like the server's
+        values = [_text(params[name]) for name in statement.parameters]
     if conn.queries_logged:
         conn.queries_log.append({"sql": f"EXECUTE {statement.name} {values!r}", "time": "0.000"})
     try:

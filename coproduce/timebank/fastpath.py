@@ -24,28 +24,24 @@ savepoint, as the ORM path does, so the caller's transaction survives an error. 
 nothing at all (every write depends on `go`), and the service raises the same `ValidationError` as
 the ORM path (`services._limit_errors`, from the account states the statement returns).
 
-The statement is prepared once per database connection (`PREPARE`, through Django's cursor):
-planning it costs the server more than running it. Each posting then executes it at the protocol
-level (libpq's `PQsendQueryPrepared` through psycopg's `pq` layer, parameters as text): no SQL text
-is built or quoted client-side and none parsed by the server, which halves the client CPU of the
-call (`bench/bench_ledger.py`). Django still sees it: errors are Django's database errors, and it is
-logged where queries are logged. A connection whose prepared statements were discarded behind our
-back (`DISCARD ALL`, e.g. by a pooler in session mode) gets them prepared again; a pooler in
+The statement is prepared once per database connection and run by name at the protocol level
+(`core.prepared`, parameters as text): planning it costs the server more than running it, and no SQL
+text is built or quoted client-side, which halves the client CPU of the call (`bench/bench_ledger.py`).
+Django still sees it: errors are Django's database errors (text with a NUL byte is refused whole), and
+it is logged where queries are logged. A connection whose prepared statements were discarded behind
+our back (`DISCARD ALL`, e.g. by a pooler in session mode) gets them prepared again; a pooler in
 transaction mode is not supported.
 
 SQLite keeps the portable ORM path in `services` (its IMMEDIATE transactions serialise writers).
 """
 
-import time
-import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connection, connections, transaction
-from psycopg import errors as psycopg_errors
-from psycopg import generators, pq
+from django.db import connection
 
+from coproduce.core import prepared
 from coproduce.core.models import AuditEntry
 
 from .models import Account, Timebank, TimebankMember, Transfer
@@ -83,7 +79,6 @@ PARAMETERS = {
     "actor_label": "text", "on_behalf_of": "bigint", "channel": "text", "details": "jsonb", "object_type": "text",
 }
 NAMES = {False: "coproduce_timebank_exchange", True: "coproduce_timebank_exchange_cross_bank"}
-_prepared: "weakref.WeakKeyDictionary[object, set[bool]]" = weakref.WeakKeyDictionary()
 
 
 def _names():
@@ -209,90 +204,8 @@ def statement(cross_bank: bool) -> str:
 
 
 @cache
-def prepare(cross_bank: bool) -> str:
-    """`PREPARE` of `statement(cross_bank)`, its parameters numbered in the order of `PARAMETERS`."""
-    sql = statement(cross_bank)
-    for number, name in enumerate(PARAMETERS, start=1):
-        sql = sql.replace(f"%({name})s", f"${number}")
-    assert "%(" not in sql, sql
-    return f"PREPARE {NAMES[cross_bank]} ({', '.join(PARAMETERS.values())}) AS {sql}"
-
-
-@cache
-def execute(cross_bank: bool) -> str:
-    return f"EXECUTE {NAMES[cross_bank]} ({', '.join(['%s'] * len(PARAMETERS))})"
-
-
-def _run(cross_bank: bool, params: list) -> list[tuple]:
-    """Execute the statement: in a savepoint of the caller's transaction (as the ORM path, so an error
-    leaves the caller's transaction usable), else on its own (autocommit: one round trip)."""
-    db = connections[DEFAULT_DB_ALIAS]  # the connection of this thread, looked up once
-    if db.in_atomic_block:
-        with transaction.atomic(using=db.alias):
-            return _execute(db, cross_bank, params)
-    return _execute(db, cross_bank, params)
-
-
-def _execute(db, cross_bank: bool, params: list) -> list[tuple]:
-    """Prepare the statement on this connection if needed (through Django's cursor), then execute it at
-    the protocol level (`_send`). Django still sees the statement: errors become Django's database
-    errors and, where queries are logged (DEBUG, query-count tests), it is logged like any other."""
-    db.ensure_connection()
-    db.validate_no_broken_transaction()
-    raw = db.connection
-    prepared = _prepared.setdefault(raw, set())
-    if cross_bank not in prepared:
-        with db.cursor() as cursor:
-            cursor.execute(prepare(cross_bank))
-        prepared.add(cross_bank)
-    started = time.monotonic()
-    with db.wrap_database_errors:
-        rows = _send(raw, NAMES[cross_bank], params)
-    if db.queries_logged:
-        db.queries_log.append({"sql": f"EXECUTE {NAMES[cross_bank]} {params!r}",
-                               "time": f"{time.monotonic() - started:.3f}"})
-    return rows
-
-
-def _send(raw, name: str, params: list) -> list[tuple]:
-    """`EXECUTE name (params)` as a protocol-level execution of the prepared statement: the parameters
-    go as text, uninterpolated (no SQL literal quoting client-side, nothing for the server to parse),
-    and the rows come back as text, decoded here. Half the client CPU of the same `EXECUTE` through
-    a Django cursor (`bench/bench_ledger.py`)."""
-    values = [None if value is None else (value.isoformat() if isinstance(value, date) else str(value)).encode()
-              for value in params]
-    if any(value is not None and b"\x00" in value for value in values):  # libpq would cut the text there
-        raise psycopg_errors.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
-    with raw.lock:
-        raw.pgconn.send_query_prepared(name.encode(), values)
-        results = raw.wait(generators.execute(raw.pgconn))
-    result = results[-1]
-    if result.status != pq.ExecStatus.TUPLES_OK:
-        raise psycopg_errors.error_from_result(result, encoding=raw.info.encoding)
-    value = result.get_value
-    return [tuple([decode(value(row, column)) for column, decode in _COLUMNS]) for row in range(result.ntuples)]
-
-
-def _integer(value: bytes | None) -> int | None:
-    return None if value is None else int(value)
-
-
-def _text(value: bytes | None) -> str | None:
-    return None if value is None else value.decode()
-
-
-def _ids(value: bytes | None) -> list[int] | None:
-    return None if value is None else [int(part) for part in value.strip(b"{}").split(b",") if part]
-
-
-# How to read each column of the statement's rows (text format): the account's state, go, the new ids
-# and the two counts.
-_COLUMNS = tuple(enumerate((_integer, _integer, _integer, _text, _integer, _text, _integer, _integer,
-                            lambda value: value == b"t", _ids, _integer, _integer)))
-
-
-def _not_prepared(error: Exception) -> bool:
-    return getattr(error.__cause__, "sqlstate", None) == "26000"  # invalid_sql_statement_name
+def _statement(cross_bank: bool) -> prepared.Statement:
+    return prepared.Statement(NAMES[cross_bank], statement(cross_bank), PARAMETERS)
 
 
 def post_exchange(
@@ -321,14 +234,7 @@ def post_exchange(
         "on_behalf_of": on_behalf_of, "channel": channel, "details": details,
         "object_type": Transfer._meta.label_lower,
     }
-    params = [params[name] for name in PARAMETERS]
-    try:
-        rows = _run(cross_bank, params)
-    except ProgrammingError as error:
-        if not _not_prepared(error):
-            raise
-        _prepared.pop(connection.connection, None)  # discarded behind our back: prepare again, once
-        rows = _run(cross_bank, params)
+    rows = prepared.execute(connection, _statement(cross_bank), params)
     accounts = [Row(*row[:8]) for row in rows]
     posted = bool(rows) and bool(rows[0][8])
     ids = list(rows[0][9] or []) if rows else []
