@@ -4,6 +4,7 @@ proposal's page shows the address, the OpenStreetMap link and the image with its
 JavaScript on, every page passes axe-core."""
 
 import pytest
+from playwright.sync_api import expect
 
 from coproduce.conftest import browser_login
 from coproduce.testing import tiny_png
@@ -50,7 +51,9 @@ def test_a_proposer_without_javascript(browser, live_server, personas, pb, tmp_p
         link = page.get_by_role("link", name="View 52.2305, 21.0095 on OpenStreetMap")
         assert link.get_attribute("href").startswith("https://www.openstreetmap.org/?mlat=52.230500&mlon=21.009500")
         image = page.get_by_role("img", name="The square with the old clock")
-        assert image.is_visible()
+        expect(image).to_be_visible()  # waits for the image to load (it is fetched after the page)
+        served = context.request.get(image.get_attribute("src"))
+        assert served.status == 200 and served.headers["content-type"] == "image/png"
         assert page.get_by_text("Where the fountain would go").is_visible()
     finally:
         context.close()
