@@ -1,8 +1,11 @@
 """Scaffolding shared by tests: real tiny photos for uploads (`tiny_jpeg`, `tiny_png`, `tiny_webp`) and,
 for the persona permission-matrix page tests (`tests/test_persona_permission_matrix_*`), the personas in
-the matrix's column order, a matrix row, and the check of one persona's answer.
+the matrix's column order, a matrix row, and the check of one persona's answer; and `at_once`, which
+releases several threads together for the concurrency tests.
 
 A row's expected answer is a status code, or LOGIN: a redirect to the login page (some matrices write 302)."""
+
+import threading
 
 PERSONAS = ["anonymous", "citizen", "other_org", "staff", "broker", "org_admin", "platform_admin"]
 LOGIN = "login"
@@ -95,3 +98,29 @@ def decompression_bombs() -> list[bytes]:
     """Small files that decode to huge images: a one-colour PNG of 20000x20000 (400 megapixels, about
     50 KB) and one of 8000x6000 (48 megapixels, under Pillow's own limit but over ours)."""
     return [tiny_png(size=(20000, 20000), mode="1", color=0), tiny_png(size=(8000, 6000), mode="1", color=1)]
+
+
+def at_once(work, times: int) -> list:
+    """Run `work(i)` for i in range(`times`), each in its own thread and database connection, all
+    released together (for concurrency tests with `transaction=True`). Returns the results in order;
+    an unexpected error in any thread fails the test, listing them all."""
+    from django.db import connections
+
+    start, results, errors = threading.Barrier(times), [None] * times, []
+
+    def run(i):
+        try:
+            start.wait()
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(times)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    return results

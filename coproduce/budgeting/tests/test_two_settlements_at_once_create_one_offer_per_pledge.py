@@ -1,13 +1,11 @@
 """Two members of staff settling the pledges at the same moment (PostgreSQL, two connections): each
 pledge of time becomes exactly one timebank offer, and the pledges are collected once."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from coproduce.budgeting import services
 from coproduce.budgeting.models import Pledge, Process
+from coproduce.testing import at_once
 from coproduce.timebank.models import Offer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -29,25 +27,13 @@ def test_concurrent_settlements_create_one_offer_each(pb, personas, phase, world
     services.set_phase(ada, pb.process, "results")
     second = member(personas["other_org"], world.council, "commissioner")
 
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    users = (ada, second)
 
-    def settle(user):
+    def settle(i):
         process = Process.objects.select_related("organisation").get(pk=pb.process.pk)
-        barrier.wait()
-        try:
-            results.append(services.settle_pledges(user, process))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+        return services.settle_pledges(users[i], process)
 
-    threads = [threading.Thread(target=settle, args=(user,)) for user in (ada, second)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors, errors
+    results = at_once(settle, 2)
     assert sorted(r["offers"] for r in results) == [0, 3]
     assert sorted(r["collected"] for r in results) == [0, 3]
     assert Offer.objects.count() == 3

@@ -8,15 +8,15 @@ design and budgeting).
 """
 
 import json
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, transaction
 
+from coproduce import testing
 from coproduce.fastlane import FastLane
 
 
@@ -114,24 +114,13 @@ def both_ways(path: str, body, headers: dict, snapshot, *, method: str = "POST")
 def at_once(path: str, bodies: list[bytes], token: str) -> list[int]:
     """POST each body at the same moment through the fast lane, one thread and database connection each
     (so for tests with `transaction=True`); the statuses, in order."""
-
-    app, statuses = FastLane(WSGIHandler()), [None] * len(bodies)
-    barrier = threading.Barrier(len(bodies))
+    app = FastLane(WSGIHandler())
 
     def send(i):
-        try:
-            got = {}
-            barrier.wait()
-            chunks = app(environ("POST", path, bodies[i], {"Authorization": f"Bearer {token}"}),
-                         lambda status, headers, exc_info=None: got.setdefault("status", int(status.split()[0])))
-            b"".join(chunks)
-            statuses[i] = got["status"]
-        finally:
-            connections.close_all()
+        got = {}
+        chunks = app(environ("POST", path, bodies[i], {"Authorization": f"Bearer {token}"}),
+                     lambda status, headers, exc_info=None: got.setdefault("status", int(status.split()[0])))
+        b"".join(chunks)
+        return got["status"]
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+    return testing.at_once(send, len(bodies))

@@ -5,16 +5,15 @@ the lab stops gathering, and counted per opinion group with small counts suppres
 the same form at once still give one participant with one answer per question."""
 
 import re
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 
 from coproduce.core.models import AuditEntry
 from coproduce.design import services
 from coproduce.design.models import Analysis, Answer, Conversation, Participant
+from coproduce.testing import at_once
 
 
 @pytest.fixture
@@ -117,24 +116,8 @@ def test_two_desks_entering_the_same_form_at_once_make_one_participant(personas,
     conversation = services.create_conversation(staff, lab, title="Race", moderation="post")
     questions = [services.add_question(staff, conversation, f"Question {i}", ["Yes", "No"]) for i in range(2)]
     conversation = Conversation.objects.get(pk=conversation.pk)
-    barrier = threading.Barrier(6)
-    errors = []
-
-    def enter(i):
-        try:
-            barrier.wait()
-            services.record_answers(staff, conversation, {q.pk: i % 2 for q in questions}, label="Form 99")
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enter, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(lambda i: services.record_answers(staff, conversation, {q.pk: i % 2 for q in questions},
+                                              label="Form 99"), 6)
     participant = Participant.objects.get(conversation=conversation, label="Form 99")
     answers = list(Answer.objects.filter(participant=participant).values_list("question_id", "choice"))
     assert len(answers) == 2 and len({choice for _q, choice in answers}) == 1  # one desk's form, whole

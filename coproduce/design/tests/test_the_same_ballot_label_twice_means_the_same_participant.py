@@ -3,16 +3,14 @@ with different spacing, or at the same moment from two desks) adds to and correc
 instead of creating a second participant. A label held by a named person's participation is refused
 with an error on the field `label`, and nothing is written."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from coproduce.core import services as core_services
 from coproduce.core.models import AuditEntry
 from coproduce.design import services
 from coproduce.design.models import Conversation, Participant, Vote, VoteEvent
+from coproduce.testing import at_once
 
 
 def _ballots(conversation):
@@ -81,23 +79,6 @@ def test_two_desks_entering_the_same_label_at_once_make_one_participant(personas
     for text in ("More respite care", "Evening drop-in"):
         services.add_seed_statement(staff, conversation, text)
     conversation = Conversation.objects.get(pk=conversation.pk)
-    barrier = threading.Barrier(6)
-    errors = []
-
-    def enter(i):
-        try:
-            barrier.wait()
-            services.record_votes(staff, conversation, {i % 2: 1}, label="Form 99")
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enter, args=(i,)) for i in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    at_once(lambda i: services.record_votes(staff, conversation, {i % 2: 1}, label="Form 99"), 6)
     participant = _ballots(conversation).get()
     assert participant.label == "Form 99" and _votes(participant) == {0: 1, 1: 1}

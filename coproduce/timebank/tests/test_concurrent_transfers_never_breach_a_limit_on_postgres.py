@@ -7,8 +7,8 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
+from coproduce.testing import at_once
 from coproduce.timebank import ledger as books
 from coproduce.timebank import services
 from coproduce.timebank.models import Account, TimebankMember, Transfer
@@ -18,24 +18,8 @@ THREADS = 16
 
 
 def race(work):
-    """Run `work(i)` in THREADS threads started together; re-raise the first unexpected error."""
-    start, errors = threading.Barrier(THREADS), []
-
-    def run(i):
-        try:
-            start.wait()
-            work(i)
-        except Exception as exc:  # noqa: BLE001  (reported below)
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
+    """Run `work(i)` in THREADS threads started together; fail on any unexpected error."""
+    at_once(work, THREADS)
 
 
 def test_sixteen_payments_race_for_the_last_of_an_overdraft(ledger, personas):
