@@ -35,7 +35,7 @@ from coproduce.core.permissions import person_of, require, roles_in
 from coproduce.core.validation import full_clean, unique_slug
 
 from . import fastpath, voting
-from .images import PHOTO_TYPES, photo_limit, read_image, store_image  # noqa: F401 (shared)
+from .images import read_image, store_image
 from .models import (
     PHASE_ORDER,
     PHASE_STARTS,
