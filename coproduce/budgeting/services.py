@@ -277,24 +277,24 @@ def _coordinate(value, field: str, limit: int):
 
 def clean_point(latitude, longitude) -> tuple[float | None, float | None]:
     """(latitude, longitude) checked: both or neither (empty text counts as none), within range."""
-    latitude = None if latitude in (None, "") or (isinstance(latitude, str) and not latitude.strip()) else latitude
-    longitude = None if longitude in (None, "") or (isinstance(longitude, str) and not longitude.strip()) else longitude
-    if latitude is None and longitude is None:
+    given = {name: None if value is None or (isinstance(value, str) and not value.strip()) else value
+             for name, value in (("latitude", latitude), ("longitude", longitude))}
+    if given["latitude"] is None and given["longitude"] is None:
         return None, None
-    errors = {}
-    if latitude is None:
-        errors["latitude"] = [_("Give the latitude too, or neither.")]
-    if longitude is None:
-        errors["longitude"] = [_("Give the longitude too, or neither.")]
-    for value, name, limit in ((latitude, "latitude", 90), (longitude, "longitude", 180)):
-        if value is not None:
-            try:
-                _coordinate(value, name, limit)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
+    missing = {"latitude": _("Give the latitude too, or neither."),
+               "longitude": _("Give the longitude too, or neither.")}
+    errors, point = {}, {}
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        if given[name] is None:
+            errors[name] = [missing[name]]
+            continue
+        try:
+            point[name] = _coordinate(given[name], name, limit)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    return _coordinate(latitude, "latitude", 90), _coordinate(longitude, "longitude", 180)
+    return point["latitude"], point["longitude"]
 
 
 def _check_proposal_fields(process, *, title, area, cost_estimate, budget, address="", latitude=None,
