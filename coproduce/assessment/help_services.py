@@ -129,8 +129,7 @@ def _timebank_route(actor, complaint, person, offer, *, timebank, category, acce
         offer.timebank_member, offer.timebank_category = member, category
         return  # no offer while suspended: `offer_help` leaves the brokers a note to get in touch
     if member is not None and member.status == TimebankMember.Status.LEFT:
-        if on_behalf and not (actor.has_perm("timebank.change_member", member)
-                              or actor.has_perm("core.act_for_person", person)):
+        if on_behalf and not timebank_services.may_ask_to_rejoin_for(actor, member):
             raise ValidationError({"timebank": [_(
                 "%(person)s left %(bank)s: only its brokers, or staff who support them, can ask for them "
                 "to rejoin.") % {"person": person.name, "bank": bank.name}]})

@@ -309,6 +309,13 @@ def request_to_join(
     return member
 
 
+def may_ask_to_rejoin_for(actor, member: TimebankMember) -> bool:
+    """Whether `actor` may ask for a former member to rejoin on their behalf: a broker of the bank, or
+    staff who may act for the person (`core.act_for_person`)."""
+    return actor is not None and (actor.has_perm("timebank.change_member", member)
+                                  or actor.has_perm("core.act_for_person", member.person))
+
+
 @transaction.atomic
 def request_to_rejoin(actor, member: TimebankMember, *, accept_agreement: bool,
                       channel=Channel.WEB) -> TimebankMember:
@@ -321,8 +328,7 @@ def request_to_rejoin(actor, member: TimebankMember, *, accept_agreement: bool,
     on_behalf = acting_for(actor, member.person)
     if on_behalf is None:
         require(actor, "timebank.request_to_join", member.timebank)
-    elif not (actor is not None and (actor.has_perm("timebank.change_member", member)
-                                     or actor.has_perm("core.act_for_person", member.person))):
+    elif not may_ask_to_rejoin_for(actor, member):
         raise PermissionDenied("timebank.change_member")
     member = TimebankMember.objects.select_for_update().select_related("timebank__organisation").get(pk=member.pk)
     if member.status != TimebankMember.Status.LEFT:
