@@ -58,7 +58,7 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-ON_BEHALF_CHANNELS = (Channel.PAPER, Channel.PHONE, Channel.IN_PERSON)
+ON_BEHALF_CHANNELS = Channel.OFFLINE
 MAX_MINOR = 10**15
 PROCESS_FIELDS = {
     "title", "description", "area", "kind", "is_published", "currency", "collect_starts", "review_starts",

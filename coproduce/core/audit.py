@@ -21,6 +21,7 @@ class Channel:
     SYSTEM = "system"
 
     ALL = (WEB, API, CLI, IMPORT, PAPER, PHONE, IN_PERSON, SYSTEM)
+    OFFLINE = (PAPER, PHONE, IN_PERSON)  # how something reaches staff from someone who is not online
 
 
 def _label(user) -> str:

@@ -681,9 +681,6 @@ def _is_choice(question: Question, choice) -> bool:
     return isinstance(choice, int) and not isinstance(choice, bool) and 0 <= choice < len(question.choices)
 
 
-PAPER_CHANNELS = (Channel.PAPER, Channel.IN_PERSON, Channel.PHONE)
-
-
 @transaction.atomic
 def record_answers(actor, conversation: Conversation, answers: Mapping[int, int | None], *,
                    person: Person | None = None, label: str = "", channel=Channel.PAPER) -> Participant:
@@ -702,7 +699,7 @@ def record_answers(actor, conversation: Conversation, answers: Mapping[int, int 
             _("This lab has finished gathering views, so answers from paper can no longer be entered or changed.")
         ]})
     label = _ballot_label(person, label)
-    if channel not in PAPER_CHANNELS:
+    if channel not in Channel.OFFLINE:
         raise ValidationError({"channel": [_("Say how the answers reached you: on paper, in person or by phone.")]})
     questions = {q.pk: q for q in Question.objects.filter(conversation=conversation)}
     errors, cleaned = {}, {}
