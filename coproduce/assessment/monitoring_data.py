@@ -8,16 +8,13 @@ import copy
 import csv
 import hashlib
 import io
-import json
 from decimal import Decimal
 
-from django.core.cache import cache
-from django.db.models import TextField
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coproduce.core.memory import collector_paused
+from coproduce.core.memory import collector_paused, computed_once, json_values
 from coproduce.outcomes import charts
 
 from . import monitoring_results as engine
@@ -29,15 +26,12 @@ def specs(measures: list[Measure]) -> list[engine.MeasureSpec]:
 
 
 def value_columns(campaign: Campaign, measures: list[Measure]) -> dict[int, dict[int, object]]:
-    """{observation id: {measure id: stored value}} for the recorded observations, in one query: the
-    values are read as JSON text and decoded in one go (decoding them one by one costs far more)."""
+    """{observation id: {measure id: stored value}} for the recorded observations, in one query."""
     wanted = {m.pk for m in measures}
-    found = list(ObservationValue.objects.filter(
-        observation__campaign=campaign, observation__status=Observation.Status.RECORDED).annotate(
-        raw=Cast("value", TextField())).values_list("observation_id", "measure_id", "raw"))
-    decoded = json.loads("[" + ",".join(raw for _o, _m, raw in found) + "]") if found else []
     values: dict[int, dict[int, object]] = {}
-    for (observation_id, measure_id, _raw), value in zip(found, decoded, strict=True):
+    for observation_id, measure_id, value in json_values(ObservationValue.objects.filter(
+            observation__campaign=campaign, observation__status=Observation.Status.RECORDED),
+            "observation_id", "measure_id"):
         if measure_id in wanted:
             row = values.get(observation_id)
             if row is None:
@@ -68,12 +62,7 @@ def aggregates(campaign: Campaign, measures: list[Measure]) -> dict:
     spec = specs(measures)
     key = f"campaign-results:{campaign.pk}:{created.timestamp()}:{version}:{timezone.get_current_timezone_name()}:" + \
         hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
-    found = cache.get(key)
-    if found is None:
-        with collector_paused():
-            found = _figures(spec, observations_for(campaign, measures))
-        cache.set(key, found, 24 * 3600)
-    return found
+    return computed_once(key, lambda: _figures(spec, observations_for(campaign, measures)))
 
 
 def _figures(spec, observations) -> dict:

@@ -13,17 +13,15 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, TextField
-from django.db.models.functions import Cast
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
-from coproduce.core.memory import collector_paused
+from coproduce.core.memory import collector_paused, computed_once, json_values
 from coproduce.core.models import Organisation, Person
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug, validate_fields
@@ -453,14 +451,11 @@ def question_dict(question: SurveyQuestion) -> dict:
 
 
 def answer_columns(survey: Survey) -> tuple[list[int], dict[int, dict[int, object]]]:
-    """(every response id, oldest first; {question id: {response id: answer}}). The answers are read
-    as JSON text and decoded in one go (decoding them one by one costs far more)."""
+    """(every response id, oldest first; {question id: {response id: answer}})."""
     ids = list(SurveyResponse.objects.filter(survey=survey).order_by("id").values_list("id", flat=True))
-    found = list(SurveyAnswer.objects.filter(response__survey=survey).annotate(
-        raw=Cast("value", TextField())).values_list("response_id", "question_id", "raw"))
-    values = json.loads("[" + ",".join(raw for _rid, _qid, raw in found) + "]") if found else []
     columns: dict[int, dict[int, object]] = {}
-    for (rid, qid, _raw), value in zip(found, values, strict=True):
+    for rid, qid, value in json_values(SurveyAnswer.objects.filter(response__survey=survey),
+                                       "response_id", "question_id"):
         column = columns.get(qid)
         if column is None:
             column = columns[qid] = {}
@@ -479,17 +474,8 @@ def results(survey: Survey, group_question_id: int | None = None) -> list[dict]:
         group_question_id = default_group
     shape = hashlib.sha256(json.dumps(questions, sort_keys=True, default=str).encode()).hexdigest()[:16]
     key = f"survey-results:{survey.pk}:{created.timestamp()}:{version}:{group_question_id}:{shape}"
-    found = cache.get(key)
-    if found is None:
-        with collector_paused():
-            found = survey_results.compute_columns(questions, *answer_columns(survey), group_question_id)
-        cache.set(key, found, RESULTS_CACHED_FOR)
-    return found
-
-
-
-
-RESULTS_CACHED_FOR = 24 * 3600  # seconds; a new version makes a new key, so this only frees memory
+    return computed_once(
+        key, lambda: survey_results.compute_columns(questions, *answer_columns(survey), group_question_id))
 
 
 def _cell_for(question: SurveyQuestion, value) -> list:
