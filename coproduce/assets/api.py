@@ -299,11 +299,8 @@ def change_capability(request, capability_id: int, payload: CapabilityPatch):
                 fields[name] = look_up(getattr(payload, name))
             except ValidationError as error:
                 unknown.update(error.message_dict)
-    if unknown:  # raises them all, with the service's own checks of the other fields
-        services.clean_capability(request.user, capability.person, capability.kind, unknown, **fields,
-                                  channel=payload.channel, consent=payload.consent)
     capability_services.change_capability(request.user, capability, **fields, channel=payload.channel,
-                                          consent=payload.consent)
+                                          consent=payload.consent, errors=unknown)
     capability = Capability.objects.select_related("person", "category", "neighbourhood").get(pk=capability.pk)
     return _capability_out(capability, {capability.person_id})
 

@@ -28,14 +28,17 @@ def change_capability(
     visibility: str = Capability.Visibility.SUPPORTERS,
     channel: str = Channel.WEB,
     consent: bool = False,
+    errors: dict | None = None,
 ) -> Capability:
     """Edit what a capability says (its kind stays). The person edits their own; a broker or staff
     member who supports them does it in conversation (`channel` in person, by phone or on paper, with
-    their agreement), recorded as on their behalf. The audit entry lists the fields changed."""
+    their agreement), recorded as on their behalf. The audit entry lists the fields changed.
+    `errors`: problems the caller already found (e.g. names that match nothing), raised together with
+    these checks'."""
     require(actor, "assets.change_capability", capability)
     person = capability.person
     values, on_behalf = clean_capability(
-        actor, person, capability.kind, {}, description=description, category=category, keywords=keywords,
+        actor, person, capability.kind, dict(errors or {}), description=description, category=category, keywords=keywords,
         neighbourhood=neighbourhood, windows=windows, visibility=visibility, channel=channel, consent=consent)
     changed = sorted(name for name, value in values.items() if getattr(capability, name) != value)
     if not changed:
