@@ -324,6 +324,7 @@ def proposal_detail(request, slug, pk):
     if me is not None:
         groups = Organisation.objects.filter(memberships__person=me).distinct()
     milestones = list(proposal.milestones.prefetch_related("photos"))
+    proposal_images = list(proposal.images.all())
     for m in milestones:
         m.photo_form = PhotoForm(auto_id=f"m{m.pk}_%s")  # one upload form per milestone, unique ids
     context = {
@@ -351,9 +352,8 @@ def proposal_detail(request, slug, pk):
         "pledge_form": PledgeForm(groups=groups),
         "progress_form": ProgressForm(initial={"progress": proposal.progress, "spent": proposal.spent}),
         "milestone_form": MilestoneForm(),
-        "images": [(image, media.may_remove_image(user, image)) for image in _images_of(proposal)],
-        "can_add_image": media.may_add_image(user, proposal)
-        and proposal.images.count() < media.MAX_IMAGES,
+        "images": [(image, media.may_remove_image(user, image)) for image in proposal_images],
+        "can_add_image": media.may_add_image(user, proposal) and len(proposal_images) < media.MAX_IMAGES,
         "can_pledge_on_behalf": can_act_on_behalf and phase in (Phase.COLLECT, Phase.REVIEW, Phase.VOTE)
         and process.has_costs,
     }
@@ -521,10 +521,6 @@ def proposal_pledge_on_behalf(request, slug, pk):
             description=d["description"], on_behalf_of=d["on_behalf_of"], channel=d["channel"]),
             _("The offer is recorded."), done=proposal, **page)
     return _form_page(request, form, **page)
-
-
-def _images_of(proposal):
-    return list(proposal.images.all())
 
 
 @login_required
