@@ -23,6 +23,15 @@ ON_BEHALF_RECEIVED = [
 ]
 
 
+def add_on_behalf_fields(form, people, *, who: str) -> None:
+    """The fields of something staff record for a person who told them offline: whose it is (one of
+    `people`) and how they told us."""
+    form.fields["on_behalf_of"] = forms.ModelChoiceField(
+        label=who, queryset=people if people is not None else Person.objects.none())
+    form.fields["channel"] = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES,
+                                               widget=forms.RadioSelect)
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
@@ -174,10 +183,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         if on_behalf:  # staff write down a comment made on paper, by phone or in person
             self.fields["body"].label = _("Their comment")
-            self.fields["on_behalf_of"] = forms.ModelChoiceField(
-                label=_("Whose comment is it?"), queryset=people if people is not None else Person.objects.none())
-            self.fields["channel"] = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES,
-                                                       widget=forms.RadioSelect)
+            add_on_behalf_fields(self, people, who=_("Whose comment is it?"))
 
 
 class SupportOnBehalfForm(forms.Form):
@@ -217,10 +223,7 @@ class PledgeOnBehalfForm(PledgeForm):
         super().__init__(*args, **kwargs)
         del self.fields["group"]
         self.fields["kind"].label = _("What do they offer?")
-        self.fields["on_behalf_of"] = forms.ModelChoiceField(
-            label=_("Who makes the offer?"), queryset=people if people is not None else Person.objects.none())
-        self.fields["channel"] = forms.ChoiceField(label=_("How did they tell us?"), choices=ON_BEHALF_CHOICES,
-                                                   widget=forms.RadioSelect)
+        add_on_behalf_fields(self, people, who=_("Who makes the offer?"))
         self.order_fields(["on_behalf_of", "channel"])
 
 
