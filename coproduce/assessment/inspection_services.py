@@ -9,20 +9,17 @@ assigned to the service, whose staff mark them done and the team closes them. Ov
 chased by email at most once a day (`chase_overdue_actions`).
 """
 
-import uuid
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
-from coproduce.core.images import read_photo
+from coproduce.core.images import read_photo, store_photo
 from coproduce.core.models import STAFF_ROLES, Membership, Organisation, Person, Role
 from coproduce.core.permissions import require
 
@@ -44,7 +41,6 @@ from .services import _channel
 DEFAULT_SCALE = ["Poor", "Needs improvement", "Good", "Excellent"]
 MAX_ITEMS = 60
 # Photos: JPEG, PNG or WebP, recognised by their first bytes (not by the name the browser sends).
-PHOTO_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 def photo_limit() -> int:
@@ -224,9 +220,8 @@ def add_photo(actor, finding: Finding, upload, *, caption: str = "", channel=Cha
     if finding.visit.status != Visit.Status.SCHEDULED:
         raise ValidationError({"photo": [_("The report is published (or the visit cancelled): findings are final.")]})
     data, kind = read_photo(upload, photo_limit())
-    name = f"inspections/{finding.visit_id}/{uuid.uuid4().hex}.{'jpg' if kind == 'jpeg' else kind}"
-    stored = default_storage.save(name, ContentFile(data))
-    photo = FindingPhoto.objects.create(finding=finding, file=stored, content_type=PHOTO_TYPES[kind], size=len(data),
+    stored, content_type = store_photo(data, kind, f"inspections/{finding.visit_id}")
+    photo = FindingPhoto.objects.create(finding=finding, file=stored, content_type=content_type, size=len(data),
                                         caption=(caption or "").strip()[:200],
                                         uploaded_by=actor if actor is not None and actor.pk else None)
     audit.record(actor, "inspection.photo", finding.visit, organisation=finding.visit.organisation,

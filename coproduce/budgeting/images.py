@@ -2,19 +2,15 @@
 
 The photo is checked and cleaned by `core.images` (a JPEG, PNG or WebP that decodes, never judged by its
 name or the type the browser sent; re-encoded without EXIF/GPS or other metadata, the right way up); the
-size is checked against `photo_limit()`; the file is stored under MEDIA_ROOT with a name of our own and
-served only through a permission-checked view (`serve`).
+size is checked against `photo_limit()`; the file is stored under MEDIA_ROOT with a name of our own
+(`core.images.store_photo`) and served only through a permission-checked view (`serve`).
 """
-
-import uuid
 
 from django.conf import settings
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 
 from coproduce.core.images import read_photo
-
-PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
 
 
 def photo_limit() -> int:
@@ -26,15 +22,6 @@ def read_image(upload, field: str = "photo") -> tuple[bytes, str]:
     """The upload's photo without metadata (`core.images.read_photo`) and its kind ('jpeg', 'png',
     'webp'), or a ValidationError on `field`."""
     return read_photo(upload, photo_limit(), field)
-
-
-def store_image(data: bytes, kind: str, folder: str) -> tuple[str, str]:
-    """Save under MEDIA_ROOT/`folder` with a random name; returns (stored name, content type)."""
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
-    content_type, extension = PHOTO_TYPES[kind]
-    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", ContentFile(data)), content_type
 
 
 def serve(image) -> FileResponse:

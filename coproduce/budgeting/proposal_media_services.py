@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.images import store_photo
 from coproduce.core.permissions import person_of
 
-from .images import read_image, store_image
+from .images import read_image
 from .models import Phase, Proposal, ProposalImage
 from .services import ON_BEHALF_CHANNELS, _phase, _require
 
@@ -84,7 +85,7 @@ def add_proposal_image(actor, proposal: Proposal, upload, *, alt_text: str, capt
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    stored, content_type = store_image(data, kind, f"budgeting/{process.pk}/{proposal.pk}")
+    stored, content_type = store_photo(data, kind, f"budgeting/{process.pk}/{proposal.pk}")
     whose = proposal.proposer if on_behalf else person_of(actor)
     image = ProposalImage.objects.create(
         proposal=proposal, file=stored, content_type=content_type, size=len(data), alt_text=alt_text,

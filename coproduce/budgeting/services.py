@@ -29,13 +29,14 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.core.audit import Channel
+from coproduce.core.images import store_photo
 from coproduce.core.models import Area, Organisation, Person, Topic
 from coproduce.core.on_behalf import acting_for
 from coproduce.core.permissions import person_of, require, roles_in
 from coproduce.core.validation import full_clean, unique_slug
 
 from . import fastpath, voting
-from .images import read_image, store_image
+from .images import read_image
 from .models import (
     PHASE_ORDER,
     PHASE_STARTS,
@@ -1210,7 +1211,7 @@ def add_milestone_photo(actor, milestone: Milestone, upload, *, caption: str = "
     data, kind = read_image(upload, "photo")
     if len((caption or "").strip()) > 200:
         raise ValidationError({"caption": [_("Keep the caption under 200 characters.")]})
-    stored, content_type = store_image(data, kind, f"budgeting/{process.pk}/{proposal.pk}")
+    stored, content_type = store_photo(data, kind, f"budgeting/{process.pk}/{proposal.pk}")
     photo = MilestonePhoto.objects.create(milestone=milestone, file=stored, content_type=content_type, size=len(data),
                                           caption=(caption or "").strip(),
                                           uploaded_by=actor if actor is not None and actor.pk else None)

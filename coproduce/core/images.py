@@ -7,6 +7,7 @@ profile, no comments. The EXIF orientation is applied first, so the photo still 
 """
 
 import io
+import uuid
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 MAX_PIXELS = 40_000_000  # a photo larger than 40 megapixels is refused (decompression bombs)
 JPEG_QUALITY = 88
 PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+PHOTO_TYPES = {"jpeg": ("image/jpeg", "jpg"), "png": ("image/png", "png"), "webp": ("image/webp", "webp")}
 
 
 def sniff_image(head: bytes) -> str | None:
@@ -89,3 +91,13 @@ def read_photo(upload, limit: int, field: str = "photo") -> tuple[bytes, str]:
     if len(data) > limit:
         raise too_large
     return clean_image(data, field)
+
+
+def store_photo(data: bytes, kind: str, folder: str) -> tuple[str, str]:
+    """Save a cleaned photo under MEDIA_ROOT/`folder` with a random name of our own (never the
+    uploader's); returns (stored name, content type)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    content_type, extension = PHOTO_TYPES[kind]
+    return default_storage.save(f"{folder}/{uuid.uuid4().hex}.{extension}", ContentFile(data)), content_type
