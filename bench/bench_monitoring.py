@@ -25,7 +25,7 @@ from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.common import cpu_per_call, figure, load, scratch_database, setup_django, timed  # noqa: E402
+from bench.common import cpu_per_call, cpu_text, figure, load, scratch_database, setup_django, timed  # noqa: E402
 
 
 def main() -> int:
@@ -116,7 +116,7 @@ def run(args, url) -> int:
         print(load())
         samples = timed(record, runs=args.runs * 3)
         cpu, db = cpu_per_call(record, args.runs)
-        print(figure("record one observation (phone form POST)", samples, width=48, note=_cpu(cpu, db)))
+        print(figure("record one observation (phone form POST)", samples, width=48, note=cpu_text(cpu, db)))
         for label, client, path in [
             ("campaign page with results (public)", public, f"/services/campaigns/{campaign.slug}/"),
             ("campaign page with results (coordinator)", staff, f"/services/campaigns/{campaign.slug}/"),
@@ -131,7 +131,7 @@ def run(args, url) -> int:
 
             samples = timed(get, runs=args.runs, warmup=2)
             cpu, db = cpu_per_call(get, max(5, args.runs // 3))
-            print(figure(label, samples, width=48, note=_cpu(cpu, db)))
+            print(figure(label, samples, width=48, note=cpu_text(cpu, db)))
         fresh, fresh_cpu = [], []
         for _ in range(max(5, args.runs // 3)):
             record()  # a new observation: the next page computes the results afresh
@@ -140,13 +140,9 @@ def run(args, url) -> int:
             fresh.append(time.perf_counter() - started)
             fresh_cpu.append(time.process_time() - cpu0)
         print(figure("campaign page right after a new observation", fresh, width=48,
-                     note=_cpu(sum(fresh_cpu) / len(fresh_cpu) * 1000, None)))
+                     note=cpu_text(sum(fresh_cpu) / len(fresh_cpu) * 1000, None)))
         print(load())
     return 0
-
-
-def _cpu(cpu_ms: float, db_ms: float | None) -> str:
-    return f"cpu {cpu_ms:6.1f} ms" + (f" + db {db_ms:6.1f} ms" if db_ms is not None else "")
 
 
 if __name__ == "__main__":

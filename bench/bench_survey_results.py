@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.common import (  # noqa: E402
     backend_cpu_seconds,
     cpu_per_call,
+    cpu_text,
     figure,
     load,
     percentiles,
@@ -109,7 +110,7 @@ def run(args, url) -> int:
 
             samples = timed(get, runs=args.runs, warmup=2)
             cpu, db = cpu_per_call(get, args.runs)
-            print(figure(f"{label} ({n} responses)", samples, note=_cpu(cpu, db)))
+            print(figure(f"{label} ({n} responses)", samples, note=cpu_text(cpu, db)))
             page = page or samples
             if label == "CSV export":
                 continue
@@ -121,14 +122,10 @@ def run(args, url) -> int:
                 fresh.append(time.perf_counter() - started)
                 fresh_cpu += time.process_time() - cpu0
                 fresh_db += (backend_cpu_seconds() or 0) - (db0 or 0)
-            print(figure(f"{label} right after a new response", fresh, note=_cpu(
+            print(figure(f"{label} right after a new response", fresh, note=cpu_text(
                 fresh_cpu / len(fresh) * 1000, fresh_db / len(fresh) * 1000)))
         print(f"results page from the cache: p95 {percentiles(page).p95:.1f} ms; {load()}")
     return 0
-
-
-def _cpu(cpu_ms: float, db_ms: float | None) -> str:
-    return f"cpu {cpu_ms:6.1f} ms" + (f" + db {db_ms:6.1f} ms" if db_ms is not None else "")
 
 
 if __name__ == "__main__":

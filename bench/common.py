@@ -152,3 +152,8 @@ def cpu_per_call(call: Callable[[], object], runs: int) -> tuple[float, float | 
         call()
     cpu, db1 = time.process_time() - cpu0, backend_cpu_seconds()
     return cpu / runs * 1000, (db1 - db0) / runs * 1000 if db0 is not None and db1 is not None else None
+
+
+def cpu_text(cpu_ms: float, db_ms: float | None) -> str:
+    """`cpu_per_call`'s figures as printed: "cpu 12.3 ms + db 4.5 ms" (no db part where it is unknown)."""
+    return f"cpu {cpu_ms:6.1f} ms" + (f" + db {db_ms:6.1f} ms" if db_ms is not None else "")
