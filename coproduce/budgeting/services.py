@@ -961,12 +961,11 @@ def generate_codes(actor, process: Process, *, count: int, area: Area | None = N
 
 def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -> ImportReport:
     """The census list as CSV: `id_number,birth_date (YYYY-MM-DD),area (slug)`. Stored only as
-    salted hashes with the area and whether the person is under the minimum age. All or nothing."""
+    salted hashes with the area (the age is checked when the person votes). All or nothing."""
     _require(actor, "budgeting.manage_voting", process, channel)
     _phase(process, Phase.DRAFT, Phase.COLLECT, Phase.REVIEW, Phase.VOTE)
     report = ImportReport()
     areas = {a.slug: a for a in Area.objects.all()}
-    day = voting.reference_day(process)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not {"id_number", "birth_date"} <= set(h.strip() for h in reader.fieldnames or []):
         report.errors.append((1, _("The first line must name the columns id_number, birth_date and area.")))
@@ -990,15 +989,13 @@ def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -
         if problems:
             report.errors.append((line, "; ".join(problems)))
             continue
-        age = voting.age_on(born, day)
-        entries[voting.census_digest(process, row["id_number"], born)] = (
-            area, process.min_age is not None and age < process.min_age)
+        entries[voting.census_digest(process, row["id_number"], born)] = area
     if report.errors:
         return report
     with transaction.atomic():
         existing = set(CensusEntry.objects.filter(process=process, digest__in=list(entries)).values_list("digest", flat=True))
         CensusEntry.objects.bulk_create(
-            [CensusEntry(process=process, digest=d, area=a, too_young=y) for d, (a, y) in entries.items()
+            [CensusEntry(process=process, digest=d, area=a) for d, a in entries.items()
              if d not in existing], batch_size=2000)
         report.imported = len(entries) - len(existing)
         audit.record(actor, "census.load", process, organisation=process.organisation, channel=channel,
