@@ -1347,9 +1347,11 @@ def export_personal_data(person: Person) -> dict:
     return {
         "proposals": [
             {"process": p.process.title, "title": p.title, "description": p.description, "status": p.status,
-             "withdrawal_reason": p.withdrawal_reason,
+             "withdrawal_reason": p.withdrawal_reason, "category": p.category.name if p.category else "",
+             "area": p.area.name if p.area else "", "address": p.address, "latitude": p.latitude,
+             "longitude": p.longitude,
              "channel": p.channel, "cost_estimate": p.cost_estimate, "submitted_at": p.created_at.isoformat()}
-            for p in person.proposals.select_related("process")
+            for p in person.proposals.select_related("process", "category", "area")
         ],
         "comments": [
             {"proposal": c.proposal.title, "body": c.body, "at": c.created_at.isoformat()}
@@ -1359,8 +1361,8 @@ def export_personal_data(person: Person) -> dict:
         "pledges": [
             {"proposal": p.proposal.title, "kind": p.kind, "minutes": p.minutes, "amount": p.amount,
              "description": p.description, "status": p.status, "at": p.created_at.isoformat(),
-             "timebank_offer": p.timebank_offer_id}
-            for p in person.pledges.select_related("proposal")
+             "group": p.group.name if p.group else "", "channel": p.channel, "timebank_offer": p.timebank_offer_id}
+            for p in person.pledges.select_related("proposal", "group")
         ],
         "proposal_images": [
             {"proposal": i.proposal.title, "alt_text": i.alt_text, "caption": i.caption, "file": i.file.name,
