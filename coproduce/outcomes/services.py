@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -304,10 +304,15 @@ def record_reading(actor, indicator: Indicator, *, on: date, value, note: str = 
     _check_reading_date(on)
     if len(note or "") > 300:
         raise ValidationError({"note": [_("Keep the note under 300 characters.")]})
+    taken = ValidationError({"on": [_("There is already a reading for this date.")]})
     if Reading.objects.filter(indicator=indicator, on=on).exists():
-        raise ValidationError({"on": [_("There is already a reading for this date.")]})
-    reading = Reading.objects.create(indicator=indicator, on=on, value=number, note=note or "", source=source,
-                                     recorded_by=actor if actor is not None and actor.pk else None)
+        raise taken
+    try:
+        with transaction.atomic():  # a savepoint: two submissions at once meet the unique constraint
+            reading = Reading.objects.create(indicator=indicator, on=on, value=number, note=note or "", source=source,
+                                             recorded_by=actor if actor is not None and actor.pk else None)
+    except IntegrityError:
+        raise taken from None
     _refresh_summary(indicator)
     audit.record(actor, "outcomes.reading.create", indicator, organisation=indicator.framework.organisation,
                  channel=channel, details={"on": on.isoformat(), "value": str(number)})
