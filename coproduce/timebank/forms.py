@@ -29,7 +29,8 @@ class GuardianConsentForm(forms.Form):
     """A child member's guardian consent, last on the form (`services.check_guardian` checks it)."""
 
     is_child = forms.BooleanField(label=_("A child (under 18): a guardian consents for them"), required=False)
-    guardian_name = forms.CharField(label=_("Guardian's name"), max_length=160, required=False)
+    guardian_name = forms.CharField(label=_("Guardian who consents"), max_length=160, required=False,
+                                    help_text=_("Their full name."))
     guardian_relationship = forms.CharField(label=_("Guardian's relationship to the child"), max_length=80,
                                             required=False, help_text=_("For example mother, father, foster carer."))
     guardian_consent_on = forms.DateField(label=_("Date the guardian consented"), required=False,
