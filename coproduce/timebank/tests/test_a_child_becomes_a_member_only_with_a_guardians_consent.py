@@ -52,14 +52,21 @@ def test_the_service_needs_the_guardians_consent(personas, ledger):
     assert not adult.is_child and adult.guardian_name == ""
 
 
-def test_a_child_asking_to_join_needs_the_consent(personas, ledger):
+def test_a_child_asking_to_join_needs_the_consent(personas, ledger, api_as):
     carla = personas["citizen"]
     Person.objects.filter(pk=carla.person.pk).update(birth_date=ten_years_old())
     carla.person.refresh_from_db()
     assert "guardian_name" in refused(lambda: services.request_to_join(carla, ledger.other_bank,
                                                                        accept_agreement=True))
-    member = services.request_to_join(carla, ledger.other_bank, accept_agreement=True, guardian=GUARDIAN)
-    assert member.is_child and member.status == "requested"
+    before = snapshot()
+    response = api_as(carla).post("/api/v1/timebanks/fernside/join", {"accept_agreement": True}, **JSON)
+    assert response.status_code == 400 and FIELDS <= set(response.json()["error"]["fields"])
+    assert snapshot()[:2] == before[:2]
+    consent = {k: str(v) for k, v in GUARDIAN.items()}
+    response = api_as(carla).post("/api/v1/timebanks/fernside/join", {"accept_agreement": True} | consent, **JSON)
+    assert response.status_code == 201, response.content
+    member = TimebankMember.objects.get(pk=response.json()["id"])
+    assert member.is_child and member.status == "requested" and member.guardian_consent_channel == "paper"
 
 
 def test_the_register_page_shows_the_errors_next_to_the_fields(personas, ledger, client_as):
