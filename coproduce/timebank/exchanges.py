@@ -6,7 +6,8 @@
 - *requested*: someone asked for an offer (the helper has not agreed yet), or a request needing
   several helpers has some but not all of them.
 - *matched*: a broker matched helpers to a request, a member took a request on, or the helper
-  accepted being asked. Matching, taking a request on and asking for an offer refuse a helper whom the
+  accepted being asked. Matching, taking a request on, asking for an offer and accepting being asked
+  refuse a helper whom the
   matching engine's hard constraints rule out (`_forbid`: safeguarding checks for regular work with
   children or vulnerable adults, opt-out periods, references and reliability for sensitive tasks),
   the same rules as the suggestions; a broker may set aside only the references and reliability rules.
@@ -320,7 +321,8 @@ def ask_for_offer(actor, offer: Offer, receiver: TimebankMember, *, minutes: int
 
 @transaction.atomic
 def accept(actor, exchange: Exchange, *, channel=Channel.WEB) -> Exchange:
-    """The helper agrees to a *requested* exchange (themself, or a broker for them): *matched*."""
+    """The helper agrees to a *requested* exchange (themself, or a broker for them): *matched*. An
+    exchange asked for an offer is checked against the hard constraints again, as they stand now."""
     require(actor, "timebank.act_in_exchange", exchange)
     _channel(channel)
     exchange = _lock(exchange)
@@ -334,6 +336,10 @@ def accept(actor, exchange: Exchange, *, channel=Channel.WEB) -> Exchange:
     accepting = mine or pending
     if not accepting:
         raise ValidationError({"state": [_("More helpers are needed before this exchange is matched.")]})
+    if exchange.offer_id is not None:  # asked for an offer: still allowed now (a new opt-out, an expired check)?
+        receiver = next(p.member for p in parts if p.role == Role.RECEIVER)
+        _forbid(actor, [p.member for p in accepting], suggestions.engine_offer_request(
+            exchange.offer, receiver, starts_at=exchange.starts_at, minutes=exchange.minutes), "helper")
     now = timezone.now()
     ExchangeParticipant.objects.filter(pk__in=[p.pk for p in accepting]).update(accepted_at=now)
     givers = sum(1 for p in parts if p.role == Role.GIVER)

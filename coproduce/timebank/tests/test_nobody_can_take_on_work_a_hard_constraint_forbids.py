@@ -2,7 +2,7 @@
 broker's match (web form or API, whatever helper ids are sent), a member's "I can help" (board or
 API) and asking for an offer refuse a helper without a valid safeguarding check for regular work with
 children, a helper in an opt-out period, and a helper without references for a sensitive task. The
-refusal names the field and writes nothing. A broker may set aside only the references rule, saying
+refusal names the field and writes nothing; a helper who was asked is checked again on accepting. A broker may set aside only the references rule, saying
 why; never safeguarding, never an opt-out. Members are not told what a helper's trust record says."""
 
 from datetime import date, timedelta
@@ -95,7 +95,14 @@ def test_asking_for_an_offer_checks_the_helper(personas, ledger):
     assert "Dan Offline cannot take this on" in refused(
         lambda: exchanges.ask_for_offer(bea, minding, ledger.carla), "offer")
     vetted(bea, ledger.dan)
-    assert exchanges.ask_for_offer(carla, minding, ledger.carla).state == "requested"
+    asked = exchanges.ask_for_offer(carla, minding, ledger.carla)
+    assert asked.state == "requested"
+    # Dan goes on holiday before accepting: accepting is checked again, and refused.
+    today = timezone.localdate()
+    trust.add_opt_out(bea, ledger.dan, starts_on=today, ends_on=today + timedelta(days=7), reason="Holiday")
+    assert "not to be contacted" in refused(lambda: exchanges.accept(bea, asked), "helper")
+    asked.refresh_from_db()
+    assert asked.state == "requested" and not asked.participants.filter(role="giver", accepted_at__isnull=False).exists()
 
 
 def test_the_board_refuses_i_can_help_and_writes_nothing(personas, ledger, client_as):
