@@ -53,7 +53,20 @@ class TimebankOut(Schema):
     hourly_value_high: Decimal
 
 
-class MemberIn(Schema):
+class GuardianIn(Schema):
+    """A child member joins with a guardian's consent (`services.GUARDIAN_FIELDS`)."""
+
+    is_child: StrictBool = False
+    guardian_name: str = ""
+    guardian_relationship: str = ""
+    guardian_consent_on: date | None = None
+    guardian_consent_channel: str = ""  # in_person, paper, phone, web
+
+    def guardian(self) -> dict:
+        return {f: getattr(self, f) for f in services.GUARDIAN_FIELDS}
+
+
+class MemberIn(GuardianIn):
     name: str | None = Field(None, min_length=1, max_length=160)
     email: str = ""
     phone: str = ""
@@ -62,9 +75,10 @@ class MemberIn(Schema):
     consent: StrictBool = True  # the broker confirms the person agreed to be registered
     agreement_accepted: StrictBool = True  # ... and accepted the bank's current member agreement
     channel: str = Channel.IN_PERSON
+    birth_date: date | None = None  # a new person's; under 18 needs the guardian's consent
 
 
-class JoinIn(Schema):
+class JoinIn(GuardianIn):
     accept_agreement: StrictBool
     kind: str = TimebankMember.Kind.INDIVIDUAL
 
@@ -251,6 +265,7 @@ def register_member(request, slug: str, payload: MemberIn):
         member = services.register_member(
             request.user, bank, person=person, kind=payload.kind, consent=payload.consent,
             agreement_accepted=payload.agreement_accepted, channel=channel,
+            is_child=payload.is_child, guardian=payload.guardian(),
         )
     else:
         if not payload.name:
@@ -258,7 +273,9 @@ def register_member(request, slug: str, payload: MemberIn):
         member = services.register_member(
             request.user, bank, kind=payload.kind, consent=payload.consent,
             agreement_accepted=payload.agreement_accepted, channel=channel,
+            is_child=payload.is_child, guardian=payload.guardian(),
             name=payload.name, email=payload.email, phone=payload.phone,
+            **({"birth_date": payload.birth_date} if payload.birth_date else {}),
         )
     return 201, _member(bank, member.pk)
 
@@ -267,7 +284,8 @@ def register_member(request, slug: str, payload: MemberIn):
 def join(request, slug: str, payload: JoinIn):
     bank = _bank(slug)
     member = services.request_to_join(request.user, bank, accept_agreement=payload.accept_agreement,
-                                      kind=payload.kind, channel=Channel.API)
+                                      kind=payload.kind, is_child=payload.is_child, guardian=payload.guardian(),
+                                      channel=Channel.API)
     return 201, _member(bank, member.pk)
 
 

@@ -104,6 +104,7 @@ class AskIn(Schema):
 
 class MatchIn(Schema):
     helpers: list[StrictInt]
+    override: str = ""  # a broker's reason to set aside the references/reliability rules (never safeguarding)
 
 
 class TransitionIn(Schema):
@@ -220,7 +221,8 @@ def match(request, slug: str, request_id: int, payload: MatchIn):
     helpers = list(TimebankMember.objects.select_related("timebank", "person").filter(pk__in=payload.helpers))
     if len(helpers) != len(set(payload.helpers)):
         raise ValidationError({"helpers": ["Unknown member."]})
-    exchange = exchanges.match(request.user, help_request, helpers, channel=Channel.API)
+    exchange = exchanges.match(request.user, help_request, helpers, override=payload.override,
+                               channel=Channel.API)
     return 201, _exchanges().get(pk=exchange.pk)
 
 

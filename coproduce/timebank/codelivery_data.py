@@ -1,12 +1,15 @@
 """Personal data held by co-delivery (registered in `apps.py` with `core.personal_data`).
 
-Export: a member's offers, requests, exchanges (their part), weekly availability and opt-outs. The
+Export: a member's offers, requests, exchanges (their part), the expenses agreed for those exchanges,
+their standing donations (to "the community pot" or "a member", not naming them), weekly availability
+and opt-outs. The
 trust record (references, checks, broker notes) is kept by the bank's brokers and is not shown to
 members (see `permissions.py`): the export says how many such records exist and whom to ask.
 
 Erasure: availability, opt-outs and the whole trust record are deleted; the descriptions of their
 offers, requests and exchanges are blanked and their postings closed; exchanges still under way
-are cancelled. Exchange rows and their credited transfers stay, so the books still balance.
+are cancelled; who agreed an expense on their exchanges is blanked; standing donations from or to them
+stop (inactive). Exchange rows and their credited transfers stay, so the books still balance.
 """
 
 from django.utils import timezone
@@ -18,12 +21,14 @@ from .models import (
     BrokerNote,
     Exchange,
     ExchangeParticipant,
+    Expense,
     HelpRequest,
     Offer,
     OptOut,
     Posting,
     Reference,
     SafeguardingCheck,
+    StandingDonation,
 )
 
 ERASED = "[erased]"
@@ -46,6 +51,14 @@ def export(person: Person) -> dict:
                        "description": p.exchange.description, "state": p.exchange.state, "role": p.role,
                        "minutes": p.minutes,
                        "confirmed_at": p.confirmed_at.isoformat() if p.confirmed_at else None} for p in parts],
+        "expenses": [{"exchange": x.exchange_id, "what": x.what, "estimated_amount": str(x.estimated_amount),
+                      "currency": x.currency, "agreed_by": x.agreed_by, "agreed_at": x.agreed_at.isoformat()}
+                     for x in Expense.objects.filter(exchange__participants__member__person=person).distinct()],
+        "standing_donations": [{"id": d.pk, "timebank": d.member.timebank.name, "minutes_a_month": d.minutes,
+                                "to": "a member" if d.to_id else "the community pot", "reason": d.reason,
+                                "active": d.active, "from": d.starts_on.isoformat()}
+                               for d in StandingDonation.objects.filter(member__person=person).select_related(
+                                   "member__timebank")],
         "availability": [{"weekday": w.weekday, "from": w.start.isoformat(), "until": w.end.isoformat()}
                          for w in AvailabilityWindow.objects.filter(member__person=person)],
         "opt_outs": [{"from": o.starts_on.isoformat(), "until": o.ends_on.isoformat(), "reason": o.reason}
@@ -70,3 +83,6 @@ def erase(person: Person) -> None:
         state__in=[Exchange.State.CREDITED, Exchange.State.CANCELLED]).update(
         state=Exchange.State.CANCELLED, cancelled_at=timezone.now(), cancel_reason=ERASED)
     Exchange.objects.filter(pk__in=mine.values("pk")).update(description=ERASED)
+    Expense.objects.filter(exchange__in=mine.values("pk")).update(agreed_by="")
+    StandingDonation.objects.filter(member__person=person).update(active=False, reason="")
+    StandingDonation.objects.filter(to__person=person).update(active=False)

@@ -31,6 +31,10 @@ def load(broker, bank, members, cafe) -> None:
                            honesty="yes", reliability="yes", team_working="unknown", getting_on="yes",
                            notes="Has visited older parishioners for years.")
     trust.record_reference(broker, c, referee_name="Sam Patel", requested_on=today - timedelta(days=10))
+    # Hospital lifts are sensitive: the driver needs a reference before a broker can match them.
+    trust.record_reference(broker, c, referee_name="Dr. Ruth Amos", requested_on=today - timedelta(days=40),
+                           received_on=today - timedelta(days=33), honesty="yes", reliability="yes",
+                           team_working="yes", getting_on="yes")
     trust.record_check(broker, f, kind="dbs_enhanced", reference_number="001234567890",
                        issued_on=date(today.year - 1, 3, 1), expires_on=date(today.year + 2, 3, 1),
                        covers_vulnerable_adults=True)

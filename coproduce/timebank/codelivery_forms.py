@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.forms import DateInput
 
-from .forms import OFFLINE_CHANNELS, MemberChoiceField
+from .forms import OFFLINE_CHANNELS, GuardianConsentForm, MemberChoiceField
 from .models import AvailabilityWindow, Category, Exchange, SafeguardingCheck, TimebankMember, Vouch
 
 
@@ -128,7 +128,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class JoinForm(forms.Form):
+class JoinForm(GuardianConsentForm):
     accept_agreement = forms.BooleanField(label=_("I accept the member agreement"), required=False)
     kind = forms.ChoiceField(label=_("I join as"), choices=TimebankMember.Kind.choices,
                              initial=TimebankMember.Kind.INDIVIDUAL)

@@ -85,7 +85,8 @@ def join(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             services.request_to_join(request.user, bank, accept_agreement=form.cleaned_data["accept_agreement"],
-                                     kind=form.cleaned_data["kind"])
+                                     kind=form.cleaned_data["kind"], is_child=form.cleaned_data["is_child"],
+                                     guardian=form.guardian())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:

@@ -13,7 +13,10 @@ Columns (a header row is required; names are case-insensitive, commas, semicolon
   name (required), email, phone, postal_address, kind (individual, group, organisation, business),
   status (active, suspended, left; empty: active), overdraft_limit_minutes and max_balance_minutes
   (empty: the bank's default; max "none": no maximum), opening_balance_minutes (or balance_minutes,
-  as exported; whole minutes, may be negative).
+  as exported; whole minutes, may be negative); birth_date (YYYY-MM-DD), is_child (yes/no), and for a
+  child (under 18 by birth_date, or is_child yes) the guardian's consent: guardian_name,
+  guardian_relationship, guardian_consent_on (YYYY-MM-DD), guardian_consent_channel (in_person, paper,
+  phone, web), checked by `services.check_guardian`.
 Columns the export writes for information (member_id, joined_at, ...) are ignored; any other
 column is refused, so that a misspelt column never silently drops data.
 
@@ -48,7 +51,9 @@ from .models import Timebank, TimebankMember, Transfer
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
 COLUMNS = ("name", "email", "phone", "postal_address", "kind", "status", "overdraft_limit_minutes",
-           "max_balance_minutes", "opening_balance_minutes")
+           "max_balance_minutes", "opening_balance_minutes", "birth_date", "is_child", "guardian_name",
+           "guardian_relationship", "guardian_consent_on", "guardian_consent_channel")
+YES, NO = {"yes", "y", "true", "1", "ja", "x"}, {"", "no", "n", "false", "0", "nein"}
 ALIASES = {"balance_minutes": "opening_balance_minutes"}
 IGNORED = {"member_id", "joined_at", "agreement_version", "agreement_accepted_at", "timebank"}
 STATUSES = {TimebankMember.Status.ACTIVE, TimebankMember.Status.SUSPENDED, TimebankMember.Status.LEFT}
@@ -82,6 +87,9 @@ class Row:
     max_balance: int | None = None
     no_max_balance: bool = False
     opening: int = 0
+    birth_date: date | None = None
+    is_child: bool = False
+    guardian: dict = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     member: TimebankMember | None = None
 
@@ -206,8 +214,43 @@ def _kind(value: str) -> str | None:
     return local.get(wanted) or english.get(wanted)
 
 
+def _date(row: Row, column: str) -> date | None:
+    value = row.values.get(column, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        row.problem(column, _("Give a date as YYYY-MM-DD, not “%(value)s”.") % {"value": value[:40]})
+        return None
+
+
+def _check_child(row: Row) -> None:
+    """A child's row carries the guardian's consent: the service's own rule, as problems by column."""
+    v = row.values
+    row.birth_date = _date(row, "birth_date")
+    flag = v.get("is_child", "").strip().casefold()
+    if flag not in YES | NO:
+        row.problem("is_child", _("Write yes or no, not “%(value)s”.") % {"value": flag[:40]})
+    row.is_child = flag in YES
+    consent_on = _date(row, "guardian_consent_on")
+    if "guardian_consent_on" in [p.column for p in row.problems]:
+        return
+    row.guardian = {"guardian_name": v.get("guardian_name", ""),
+                    "guardian_relationship": v.get("guardian_relationship", ""),
+                    "guardian_consent_on": consent_on,
+                    "guardian_consent_channel": v.get("guardian_consent_channel", "").strip().lower()}
+    try:
+        services.check_guardian(row.birth_date, row.is_child, row.guardian)
+    except ValidationError as exc:
+        for column, messages in exc.message_dict.items():
+            for message in messages:
+                row.problem(column, message)
+
+
 def _check_row(row: Row, bank: Timebank) -> None:
     v = row.values
+    _check_child(row)
     row.name = " ".join(v.get("name", "").split())
     if not row.name:
         row.problem("name", _("Give the member's name."))
@@ -354,6 +397,7 @@ def _register(actor, bank: Timebank, row: Row, channel: str) -> TimebankMember:
     member = services.register_member(
         actor, bank, kind=row.kind, consent=True, agreement_accepted=True, channel=channel,
         name=row.name, email=row.email, phone=row.phone, postal_address=row.postal_address,
+        is_child=row.is_child, guardian=row.guardian, **({"birth_date": row.birth_date} if row.birth_date else {}),
     )
     limits = {}
     if row.overdraft is not None:

@@ -6,7 +6,11 @@
 - *requested*: someone asked for an offer (the helper has not agreed yet), or a request needing
   several helpers has some but not all of them.
 - *matched*: a broker matched helpers to a request, a member took a request on, or the helper
-  accepted being asked.
+  accepted being asked. Matching, taking a request on, asking for an offer and accepting being asked
+  refuse a helper whom the
+  matching engine's hard constraints rule out (`_forbid`: safeguarding checks for regular work with
+  children or vulnerable adults, opt-out periods, references and reliability for sensitive tasks),
+  the same rules as the suggestions; a broker may set aside only the references and reliability rules.
 - *scheduled*: a date, time and place are agreed. "Outside the home" (a broker requirement) refuses
   a place in anyone's home; a home visit needs as many helpers as the broker asked for.
 - *done*: a participant or a broker says it happened (a participant who says so also confirms their
@@ -106,6 +110,37 @@ def _reachable(bank: Timebank, member: TimebankMember, field: str) -> None:
         raise ValidationError({field: [_("This member's bank does not exchange with this bank.")]})
 
 
+# Rules a broker may set aside for one match, saying why: the references and reliability a sensitive
+# task needs. Never safeguarding checks, never opt-out periods.
+OVERRIDABLE = frozenset({"no_references", "unreliable", "low_reliability_references"})
+
+
+def _forbid(actor, helpers, req, field: str, *, override: str = "") -> list[str]:
+    """Refuse `helpers` whom the matching engine's hard constraints rule out for `req` (the same rules
+    that keep them out of suggestions): `ValidationError({field: [...]})` before anything is written.
+    Brokers of a helper's bank read the reasons; anyone else a plain refusal that tells nothing of the
+    helper's trust record. With an `override` reason a broker sets aside only `OVERRIDABLE` rules;
+    returns the codes set aside (for the audit record)."""
+    found = suggestions.violations(helpers, req)
+    messages, overridden = [], []
+    for helper in helpers:
+        reasons = found[helper.pk]
+        if override.strip() and actor.has_perm("timebank.broker", helper):
+            overridden += [r[0] for r in reasons if r[0] in OVERRIDABLE]
+            reasons = [r for r in reasons if r[0] not in OVERRIDABLE]
+        if not reasons:
+            continue
+        if actor.has_perm("timebank.view_trust", helper):
+            messages.append(_("%(name)s cannot take this on: %(reasons)s.") % {
+                "name": helper.person.name, "reasons": "; ".join(suggestions.say(r) for r in reasons)})
+        else:
+            messages.append(_("The helper does not meet what this task needs (a safeguarding check, references, "
+                              "or being free at that time). A broker can tell you more."))
+    if messages:
+        raise ValidationError({field: list(dict.fromkeys(messages))})
+    return sorted(set(overridden))
+
+
 def _minutes(value, field="minutes") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 24 * 60:
         raise ValidationError({field: [_("Give how long, in minutes, up to a day.")]})
@@ -171,8 +206,10 @@ def _distinct(members, field):
 
 @transaction.atomic
 def match(actor, request: HelpRequest, helpers: list[TimebankMember], *, minutes: int | None = None,
-          channel=Channel.WEB) -> Exchange:
-    """A broker matches helpers to a request (confirming a suggestion): a new *matched* exchange."""
+          override: str = "", channel=Channel.WEB) -> Exchange:
+    """A broker matches helpers to a request (confirming a suggestion): a new *matched* exchange.
+    Helpers the hard constraints rule out are refused; `override` (the broker's reason) sets aside
+    only the references and reliability rules (`OVERRIDABLE`)."""
     require(actor, "timebank.broker", request)
     _channel(channel)
     request = HelpRequest.objects.select_for_update(of=("self",)).select_related(
@@ -188,6 +225,7 @@ def match(actor, request: HelpRequest, helpers: list[TimebankMember], *, minutes
     bank = request.member.timebank
     for helper in helpers:
         _reachable(bank, helper, "helpers")
+    overridden = _forbid(actor, helpers, suggestions.engine_request(request), "helpers", override=override)
     if request.exchanges.filter(state=State.REQUESTED).exists():
         raise ValidationError({"request": [_("Helpers are already gathering for this request; add to that exchange.")]})
     _check_not_taken(request)
@@ -197,7 +235,8 @@ def match(actor, request: HelpRequest, helpers: list[TimebankMember], *, minutes
                        helpers_needed=request.helpers_needed, outside_home=request.outside_home,
                        starts_at=request.starts_at)
     _record(actor, "timebank.exchange.match", exchange, channel, on_behalf_of=request.member.person,
-            details={"request": request.pk, "helpers": [h.pk for h in helpers]})
+            details={"request": request.pk, "helpers": [h.pk for h in helpers],
+                     **({"override": override.strip()[:300], "overridden": overridden} if overridden else {})})
     suggestions.invalidate(bank, _member_ids(exchange))
     notifications.matched(exchange)
     return exchange
@@ -217,6 +256,7 @@ def offer_help(actor, request: HelpRequest, helper: TimebankMember, *, channel=C
         raise ValidationError({"helper": [_("You cannot help with your own request.")]})
     bank = request.member.timebank
     _reachable(bank, helper, "helper")
+    _forbid(actor, [helper], suggestions.engine_request(request), "helper")
     _check_not_taken(request)
     gathering = request.exchanges.filter(state=State.REQUESTED).first()
     if gathering is None:
@@ -265,8 +305,11 @@ def ask_for_offer(actor, offer: Offer, receiver: TimebankMember, *, minutes: int
     _reachable(bank, offer.member, "offer")
     if starts_at is not None and not isinstance(starts_at, datetime):
         raise ValidationError({"starts_at": [_("Give a date and time.")]})
+    minutes = _minutes(minutes)
+    _forbid(actor, [offer.member], suggestions.engine_offer_request(offer, receiver, starts_at=starts_at,
+                                                                     minutes=minutes), "offer")
     exchange = _create(actor, bank, offer=offer, category=offer.category, description=offer.description,
-                       givers=[offer.member], receivers=[receiver], minutes=_minutes(minutes),
+                       givers=[offer.member], receivers=[receiver], minutes=minutes,
                        state=State.REQUESTED, starts_at=starts_at)
     from .trust import acting_for
 
@@ -278,7 +321,8 @@ def ask_for_offer(actor, offer: Offer, receiver: TimebankMember, *, minutes: int
 
 @transaction.atomic
 def accept(actor, exchange: Exchange, *, channel=Channel.WEB) -> Exchange:
-    """The helper agrees to a *requested* exchange (themself, or a broker for them): *matched*."""
+    """The helper agrees to a *requested* exchange (themself, or a broker for them): *matched*. An
+    exchange asked for an offer is checked against the hard constraints again, as they stand now."""
     require(actor, "timebank.act_in_exchange", exchange)
     _channel(channel)
     exchange = _lock(exchange)
@@ -292,6 +336,10 @@ def accept(actor, exchange: Exchange, *, channel=Channel.WEB) -> Exchange:
     accepting = mine or pending
     if not accepting:
         raise ValidationError({"state": [_("More helpers are needed before this exchange is matched.")]})
+    if exchange.offer_id is not None:  # asked for an offer: still allowed now (a new opt-out, an expired check)?
+        receiver = next(p.member for p in parts if p.role == Role.RECEIVER)
+        _forbid(actor, [p.member for p in accepting], suggestions.engine_offer_request(
+            exchange.offer, receiver, starts_at=exchange.starts_at, minutes=exchange.minutes), "helper")
     now = timezone.now()
     ExchangeParticipant.objects.filter(pk__in=[p.pk for p in accepting]).update(accepted_at=now)
     givers = sum(1 for p in parts if p.role == Role.GIVER)

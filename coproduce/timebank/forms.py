@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.core.audit import Channel
 from coproduce.core.forms import DateInput
 
-from .models import TimebankMember
+from .models import GUARDIAN_CONSENT_CHANNELS, TimebankMember
 
 OFFLINE_CHANNELS = [
     (Channel.IN_PERSON, _("In person")),
@@ -21,7 +21,33 @@ class MemberChoiceField(forms.ModelChoiceField):
         return obj.person.name
 
 
-class RegisterMemberForm(forms.Form):
+GUARDIAN_FORM_FIELDS = ("is_child", "guardian_name", "guardian_relationship", "guardian_consent_on",
+                        "guardian_consent_channel")
+
+
+class GuardianConsentForm(forms.Form):
+    """A child member's guardian consent, last on the form (`services.check_guardian` checks it)."""
+
+    is_child = forms.BooleanField(label=_("A child (under 18): a guardian consents for them"), required=False)
+    guardian_name = forms.CharField(label=_("Guardian who consents"), max_length=160, required=False,
+                                    help_text=_("Their full name."))
+    guardian_relationship = forms.CharField(label=_("Guardian's relationship to the child"), max_length=80,
+                                            required=False, help_text=_("For example mother, father, foster carer."))
+    guardian_consent_on = forms.DateField(label=_("Date the guardian consented"), required=False,
+                                          widget=DateInput())
+    guardian_consent_channel = forms.ChoiceField(label=_("How the guardian consented"), required=False,
+                                                 choices=[("", "—")] + GUARDIAN_CONSENT_CHANNELS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields([f for f in self.fields if f not in GUARDIAN_FORM_FIELDS] + list(GUARDIAN_FORM_FIELDS))
+
+    def guardian(self) -> dict:
+        """The guardian fields as `services.register_member`/`request_to_join` take them."""
+        return {f: self.cleaned_data.get(f) for f in GUARDIAN_FORM_FIELDS[1:]}
+
+
+class RegisterMemberForm(GuardianConsentForm):
     """A broker registers someone without internet, on their behalf."""
 
     name = forms.CharField(label=_("Name"), max_length=160, widget=forms.TextInput(attrs={"autocomplete": "name"}))
@@ -29,6 +55,7 @@ class RegisterMemberForm(forms.Form):
                             widget=forms.TextInput(attrs={"autocomplete": "tel"}))
     postal_address = forms.CharField(label=_("Postal address"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
+    birth_date = forms.DateField(label=_("Date of birth (optional)"), required=False, widget=DateInput())
     kind = forms.ChoiceField(label=_("Kind of member"), choices=TimebankMember.Kind.choices,
                              initial=TimebankMember.Kind.INDIVIDUAL)
     channel = forms.ChoiceField(label=_("How did they reach us?"), choices=OFFLINE_CHANNELS)

@@ -180,6 +180,11 @@ class Category(models.Model):
         return gettext(self.group_name) if self.is_default else self.group_name
 
 
+GUARDIAN_CONSENT_CHANNELS = [
+    ("in_person", _("In person")), ("paper", _("On paper")), ("phone", _("By phone")), ("web", _("Online")),
+]
+
+
 class TimebankMember(models.Model):
     """A person in a bank. A group, voluntary organisation or business joins through the person who
     acts for it (`kind`, and optionally the `organisation` they represent)."""
@@ -216,6 +221,14 @@ class TimebankMember(models.Model):
     overdraft_limit_minutes = models.PositiveIntegerField(_("overdraft limit (minutes)"), null=True, blank=True)
     max_balance_minutes = models.PositiveIntegerField(_("maximum balance (minutes)"), null=True, blank=True)
     no_max_balance = models.BooleanField(_("no maximum balance"), default=False)
+    # A child (under 18 by the person's birth date, or marked as one) joins with a guardian's consent.
+    is_child = models.BooleanField(_("a child (under 18)"), default=False)
+    guardian_name = models.CharField(_("guardian's name"), max_length=160, blank=True)
+    guardian_relationship = models.CharField(_("guardian's relationship to the child"), max_length=80, blank=True,
+                                             help_text=_("For example mother, father, foster carer."))
+    guardian_consent_on = models.DateField(_("date the guardian consented"), null=True, blank=True)
+    guardian_consent_channel = models.CharField(_("how the guardian consented"), max_length=20, blank=True,
+                                                choices=GUARDIAN_CONSENT_CHANNELS)
 
     class Meta:
         ordering = ["timebank", "id"]

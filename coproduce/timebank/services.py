@@ -33,7 +33,7 @@ requests), `exchanges` (the exchange lifecycle, crediting through `transfer` abo
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -54,6 +54,7 @@ from . import fastpath
 from .models import (
     DEFAULT_MAX_BALANCE_MINUTES,
     DEFAULT_OVERDRAFT_MINUTES,
+    GUARDIAN_CONSENT_CHANNELS,
     Account,
     AgreementVersion,
     Network,
@@ -283,17 +284,59 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": [_("Unknown kind of member.")]})
 
 
+ADULT_AGE = 18
+GUARDIAN_FIELDS = ("guardian_name", "guardian_relationship", "guardian_consent_on", "guardian_consent_channel")
+
+
+def check_guardian(birth_date, is_child: bool, guardian: dict) -> dict:
+    """The child-member fields to store. A child (under `ADULT_AGE` by `birth_date`, or `is_child`)
+    needs a guardian's consent: who gave it, their relationship, the date (not in the future) and
+    how. Any guardian detail given is checked the same way; an adult without one stores nothing."""
+    unknown = set(guardian) - set(GUARDIAN_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("Unknown field.")] for field in sorted(unknown)})
+    today = timezone.localdate()
+    if isinstance(birth_date, date) and birth_date > today:
+        raise ValidationError({"birth_date": [_("A date of birth cannot be in the future.")]})
+    under_age = isinstance(birth_date, date) and (
+        today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))) < ADULT_AGE
+    child = bool(is_child) or under_age
+    values = {f: guardian.get(f) for f in GUARDIAN_FIELDS}
+    if not child and not any(values.values()):
+        return {"is_child": False}
+    errors = {}
+    name, relationship = (values["guardian_name"] or "").strip(), (values["guardian_relationship"] or "").strip()
+    if not name or len(name) > 160:
+        errors["guardian_name"] = [_("A child joins with a guardian's consent: give the guardian's name.")]
+    if not relationship or len(relationship) > 80:
+        errors["guardian_relationship"] = [_("Say how the guardian is related to the child (for example mother).")]
+    consent_on = values["guardian_consent_on"]
+    if not isinstance(consent_on, date) or isinstance(consent_on, datetime) or consent_on > today:
+        errors["guardian_consent_on"] = [_("Give the date the guardian consented (not in the future).")]
+    channels = [value for value, _label in GUARDIAN_CONSENT_CHANNELS]
+    if values["guardian_consent_channel"] not in channels:
+        errors["guardian_consent_channel"] = [_("Say how the guardian consented: in person, on paper, by phone "
+                                                "or online.")]
+    if errors:
+        raise ValidationError(errors)
+    return {"is_child": child, "guardian_name": name, "guardian_relationship": relationship,
+            "guardian_consent_on": consent_on, "guardian_consent_channel": values["guardian_consent_channel"]}
+
+
 @transaction.atomic
 def request_to_join(
     actor, timebank: Timebank, *, accept_agreement: bool, kind: str = TimebankMember.Kind.INDIVIDUAL,
-    organisation: Organisation | None = None, channel=Channel.WEB,
+    organisation: Organisation | None = None, is_child: bool = False, guardian: dict | None = None,
+    channel=Channel.WEB,
 ) -> TimebankMember:
     """A person with a login asks to join; a broker approves (`approve_member`). Someone who left the
-    bank asks to rejoin (`request_to_rejoin`: the same membership, keeping its history)."""
+    bank asks to rejoin (`request_to_rejoin`: the same membership, keeping its history). A child
+    gives their guardian's consent (`guardian`: the `GUARDIAN_FIELDS`)."""
     require(actor, "timebank.request_to_join", timebank)
     person = person_of(actor)
     _check_kind(kind)
     agreement = _agreement_to_accept(timebank, accept_agreement, "accept_agreement")
+    child = check_guardian(person.birth_date if person else None, is_child, guardian or {})
     member = TimebankMember.objects.filter(timebank=timebank, person=person).first()
     if member is not None and member.status != TimebankMember.Status.LEFT:
         raise ValidationError({"person": [_("You are already a member or have asked to join.")]})
@@ -301,11 +344,11 @@ def request_to_join(
         return request_to_rejoin(actor, member, accept_agreement=accept_agreement, channel=channel)
     member = TimebankMember(timebank=timebank, person=person, kind=kind, organisation=organisation,
                             status=TimebankMember.Status.REQUESTED, agreement_version=agreement,
-                            agreement_accepted_at=timezone.now() if agreement else None)
+                            agreement_accepted_at=timezone.now() if agreement else None, **child)
     member.save()
     Account.objects.get_or_create(timebank=timebank, kind=Account.Kind.MEMBER, member=member)
     audit.record(actor, "timebank.member.request", member, organisation=timebank.organisation, channel=channel,
-                 details={"agreement": agreement.version if agreement else None})
+                 details={"agreement": agreement.version if agreement else None, "child": member.is_child})
     return member
 
 
@@ -374,17 +417,22 @@ def register_member(
     organisation: Organisation | None = None,
     consent: bool = True,
     agreement_accepted: bool = True,
+    is_child: bool = False,
+    guardian: dict | None = None,
     channel=Channel.IN_PERSON,
     **person_fields,
 ) -> TimebankMember:
     """A broker registers a member directly, active at once: an existing `person`, or a new
     assisted person (no login) created through `core.services.register_person`. The broker records
     the person's consent and their acceptance of the current member agreement (asked in person, by
-    phone or on paper)."""
+    phone or on paper). A child (under 18 by their birth date, or `is_child`) needs their guardian's
+    consent: `guardian` holds the `GUARDIAN_FIELDS`."""
     require(actor, "timebank.manage_timebank", timebank)
     _check_kind(kind)
     _channel(channel)
     agreement = _agreement_to_accept(timebank, agreement_accepted, "agreement_accepted")
+    child = check_guardian(person.birth_date if person is not None else person_fields.get("birth_date"), is_child,
+                      guardian or {})
     if person is None:
         person = core_services.register_person(
             actor, timebank.organisation, consent=consent, channel=channel, **person_fields
@@ -403,12 +451,13 @@ def register_member(
     member = TimebankMember.objects.create(
         timebank=timebank, person=person, kind=kind, organisation=organisation,
         status=TimebankMember.Status.ACTIVE, joined_at=now, requested_at=now,
-        agreement_version=agreement, agreement_accepted_at=now if agreement else None,
+        agreement_version=agreement, agreement_accepted_at=now if agreement else None, **child,
     )
     Account.objects.create(timebank=timebank, kind=Account.Kind.MEMBER, member=member)
     audit.record(actor, "timebank.member.register", member, organisation=timebank.organisation,
                  on_behalf_of=person, channel=channel,
-                 details={"kind": kind, "agreement": agreement.version if agreement else None})
+                 details={"kind": kind, "agreement": agreement.version if agreement else None,
+                          "child": member.is_child})
     return member
 
 
@@ -914,6 +963,11 @@ def export_personal_data(person: Person) -> dict:
             "agreement_version": member.agreement_version.version if member.agreement_version else None,
             "agreement_accepted_at": (member.agreement_accepted_at.isoformat()
                                       if member.agreement_accepted_at else None),
+            "is_child": member.is_child,
+            "guardian_name": member.guardian_name,
+            "guardian_relationship": member.guardian_relationship,
+            "guardian_consent_on": member.guardian_consent_on.isoformat() if member.guardian_consent_on else None,
+            "guardian_consent_channel": member.guardian_consent_channel,
             "overdraft_limit_minutes": member.effective_overdraft(),
             "max_balance_minutes": member.effective_max_balance(),
             "balance_minutes": account.balance_minutes,
@@ -936,11 +990,13 @@ def export_personal_data(person: Person) -> dict:
 def erase_personal_data(person: Person) -> None:
     """Called by `core.services.erase_person` in its transaction. The books stay whole: transfers
     and balances remain (the person is anonymised by the core); the free-text reasons on their
-    transfers are blanked, and their memberships end."""
+    transfers and a child's guardian details are blanked, and their memberships end."""
     members = list(TimebankMember.objects.filter(person=person))
     if not members:
         return
     Transfer.objects.filter(Q(from_account__member__in=members) | Q(to_account__member__in=members))._redact_reasons()
+    TimebankMember.objects.filter(pk__in=[m.pk for m in members]).update(
+        guardian_name="", guardian_relationship="", guardian_consent_on=None, guardian_consent_channel="")
     now = timezone.now()
     TimebankMember.objects.filter(pk__in=[m.pk for m in members]).exclude(status=TimebankMember.Status.LEFT).update(
         status=TimebankMember.Status.LEFT, left_at=now

@@ -252,20 +252,40 @@ def candidates(banks: list[Timebank], *, members=None) -> list[engine.Candidate]
 
 def engine_request(request: HelpRequest, now: datetime | None = None) -> engine.Request:
     """A stored request as the engine's `Request`. Without a time, tomorrow at 10:00 stands in."""
-    member = request.member
+    return _engine_record(request, request.member, request.starts_at, request.duration_minutes, now,
+                          helpers_needed=request.helpers_needed)
+
+
+def engine_offer_request(offer: Offer, receiver: TimebankMember, *, starts_at: datetime | None = None,
+                         minutes: int = 60, now: datetime | None = None) -> engine.Request:
+    """`receiver` asking for `offer`, as the engine's `Request` (the offer says whether it is regular,
+    in someone's home, with children or vulnerable adults, or sensitive)."""
+    return _engine_record(offer, receiver, starts_at, minutes, now)
+
+
+def _engine_record(posting, member: TimebankMember, starts_at, minutes: int, now, **extra) -> engine.Request:
     bank = member.timebank
     now = wall(now or timezone.now())
-    start = wall(request.starts_at) if request.starts_at else datetime.combine(now.date() + timedelta(days=1),
-                                                                                time(10))
-    area = request.neighbourhood_id or member.person.home_area_id or bank.organisation.area_id or 0
+    start = wall(starts_at) if starts_at else datetime.combine(now.date() + timedelta(days=1), time(10))
+    area = posting.neighbourhood_id or member.person.home_area_id or bank.organisation.area_id or 0
     return engine.Request(
-        request_id=request.pk, requester_id=member.pk, bank_id=bank.pk, network_id=bank.network_id or 0,
-        neighbourhood_id=area, category_id=request.category_id, start=start,
-        end=start + timedelta(minutes=request.duration_minutes), regular=request.regular, until=request.until,
-        home_visit=request.home_visit, involves_children=request.involves_children,
-        involves_vulnerable_adults=request.involves_vulnerable_adults, sensitive=request.sensitive,
-        helpers_needed=request.helpers_needed, bank_allows_cross_bank=bank.allow_cross_bank, now=now,
+        request_id=posting.pk, requester_id=member.pk, bank_id=bank.pk, network_id=bank.network_id or 0,
+        neighbourhood_id=area, category_id=posting.category_id, start=start,
+        end=start + timedelta(minutes=minutes), regular=posting.regular, until=posting.until,
+        home_visit=posting.home_visit, involves_children=posting.involves_children,
+        involves_vulnerable_adults=posting.involves_vulnerable_adults, sensitive=posting.sensitive,
+        bank_allows_cross_bank=bank.allow_cross_bank, now=now, **extra,
     )
+
+
+def violations(helpers, req: engine.Request) -> dict[int, list]:
+    """The engine's hard constraints each of `helpers` (active members) breaks for `req`, by member
+    id: the same rules that keep them out of suggestions, read from the same stored rows."""
+    bank_ids = {h.timebank_id for h in helpers}
+    banks = list(Timebank.objects.filter(pk__in=bank_ids).select_related("organisation"))
+    found = {c.member_id: c for c in candidates(banks, members=helpers)}
+    return {h.pk: list(engine.violations(found[h.pk], req, engine.DEFAULT_POLICY)) if h.pk in found else []
+            for h in helpers}
 
 
 # --- the cached index ----------------------------------------------------------------------------

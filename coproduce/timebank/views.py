@@ -84,7 +84,9 @@ def register(request, slug):
             member = services.register_member(
                 request.user, timebank, kind=data["kind"], consent=data["consent"],
                 agreement_accepted=data.get("agreement_accepted", False), channel=data["channel"],
+                is_child=data["is_child"], guardian=form.guardian(),
                 name=data["name"], phone=data["phone"], postal_address=data["postal_address"],
+                **({"birth_date": data["birth_date"]} if data["birth_date"] else {}),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
