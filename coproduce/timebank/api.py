@@ -39,6 +39,17 @@ class TimebankIn(Schema):
     agreement_text: str = ""
 
 
+class TimebankPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=160)
+    overdraft_limit_minutes: StrictInt | None = None
+    max_balance_minutes: StrictInt | None = None
+    allow_cross_bank: StrictBool | None = None
+    hourly_value_low: Decimal | None = None
+    hourly_value_high: Decimal | None = None
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    network: str | None = None
+
+
 class TimebankOut(Schema):
     id: int
     name: str
@@ -205,6 +216,32 @@ def get_timebank(request, slug: str):
     return bank
 
 
+NOT_NULL = ("name", "overdraft_limit_minutes", "allow_cross_bank", "hourly_value_low", "hourly_value_high",
+            "currency")
+
+
+@router.patch("/timebanks/{slug}", response=TimebankOut)
+def patch_timebank(request, slug: str, payload: TimebankPatch):
+    """Change a bank's settings (its administrators): omitted fields stay; `max_balance_minutes` null
+    means no maximum; hourly values in minor units, as answered; `network` a slug, null to leave it."""
+    bank = _bank(slug)
+    require(request.user, "timebank.change_timebank", bank)
+    changes = payload.dict(exclude_unset=True)
+    nulls = [field for field in NOT_NULL if field in changes and changes[field] is None]
+    if nulls:
+        raise ValidationError({field: ["This field cannot be null."] for field in nulls})
+    network = services.UNSET
+    if "network" in changes:
+        slug_wanted = changes.pop("network")
+        network = None
+        if slug_wanted is not None:
+            network = Network.objects.filter(slug=slug_wanted).first()
+            if network is None:
+                raise ValidationError({"network": [f"Unknown network {slug_wanted!r}."]})
+    services.change_settings(request.user, bank, network=network, channel=Channel.API, **changes)
+    return _bank(slug)
+
+
 @router.get("/timebanks/{slug}/books", response=BooksOut)
 def get_books(request, slug: str):
     bank = _bank(slug)
@@ -369,3 +406,7 @@ router.add_router("", codelivery_router)
 from .reports_api import router as reports_router  # noqa: E402  (reports, imports, exports)
 
 router.add_router("", reports_router)
+
+from .settings_api import router as settings_router  # noqa: E402  (networks, agreements, categories)
+
+router.add_router("", settings_router)
