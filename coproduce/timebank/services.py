@@ -180,8 +180,7 @@ def create_timebank(
         overdraft_limit_minutes=overdraft_limit_minutes, max_balance_minutes=max_balance_minutes,
         hourly_value_low=hourly_value_low, hourly_value_high=hourly_value_high, currency=currency,
     )
-    full_clean(bank, exclude=["organisation"])
-    _check_hourly_values(bank)
+    _clean_bank(bank)
     if organisation is None:
         org_slug = slug if not Organisation.objects.filter(slug=slug).exists() else ""
         organisation = core_services.create_organisation(
@@ -198,6 +197,16 @@ def create_timebank(
     if agreement_text:
         publish_agreement(actor, bank, version="1", text=agreement_text, channel=channel)
     return bank
+
+
+def _clean_bank(bank: Timebank) -> None:
+    """Field checks first, then the hourly values (named by field), then the table's constraints."""
+    try:
+        bank.clean_fields(exclude=["organisation"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    _check_hourly_values(bank)
+    full_clean(bank, exclude=["organisation"])
 
 
 def _check_hourly_values(bank: Timebank) -> None:
@@ -230,8 +239,7 @@ def update_timebank(actor, timebank: Timebank, *, channel=Channel.WEB, **changes
     before = {field: str(getattr(timebank, field)) for field in changes}
     for field, value in changes.items():
         setattr(timebank, field, value)
-    full_clean(timebank, exclude=["organisation"])
-    _check_hourly_values(timebank)
+    _clean_bank(timebank)
     timebank.save()
     audit.record(actor, "timebank.update", timebank, organisation=timebank.organisation, channel=channel,
                  details={"before": before})

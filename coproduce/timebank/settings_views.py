@@ -111,7 +111,7 @@ def accept_agreement(request, slug):
     me = person_of(request.user)
     on_behalf = me is None or me.pk != member.person_id
     current = timebank.current_agreement()
-    form = AcceptAgreementForm(request.POST or None, on_behalf=on_behalf)
+    form = AcceptAgreementForm(request.POST if request.method == "POST" else None, on_behalf=on_behalf)
     done = current is None or member.agreement_version_id == current.pk
     if request.method == "POST" and not done and form.is_valid():
         try:
