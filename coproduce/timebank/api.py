@@ -19,7 +19,7 @@ from pydantic import StrictBool, StrictInt
 
 from coproduce.api import PUBLIC
 from coproduce.core.audit import Channel
-from coproduce.core.models import Organisation, Person
+from coproduce.core.models import Area, Organisation, Person
 from coproduce.core.permissions import person_of, require
 
 from . import ledger, services
@@ -69,6 +69,7 @@ class MemberIn(Schema):
     email: str = ""
     phone: str = ""
     person: StrictInt | None = None  # an existing person instead of a new assisted member
+    home_area: StrictInt | None = None  # the new person's home area (an area id), for suggestions nearby
     kind: str = TimebankMember.Kind.INDIVIDUAL
     consent: StrictBool = True  # the broker confirms the person agreed to be registered
     agreement_accepted: StrictBool = True  # ... and accepted the bank's current member agreement
@@ -100,6 +101,7 @@ class MemberOut(Schema):
     joined_at: datetime | None
     agreement_version: str | None = Field(None, alias="agreement_version.version")
     agreement_accepted_at: datetime | None
+    home_area: int | None = Field(None, alias="person.home_area_id")
 
     @staticmethod
     def resolve_overdraft_limit_minutes(obj) -> int:
@@ -282,6 +284,8 @@ def register_member(request, slug: str, payload: MemberIn):
     require(request.user, "timebank.manage_timebank", bank)
     channel = _channel(payload.channel)
     if payload.person is not None:
+        if payload.home_area is not None:
+            raise ValidationError({"home_area": ["Give a home area only for a new person."]})
         person = Person.objects.filter(pk=payload.person, erased_at__isnull=True).first()
         if person is None:
             raise ValidationError({"person": ["Unknown person."]})
@@ -292,10 +296,15 @@ def register_member(request, slug: str, payload: MemberIn):
     else:
         if not payload.name:
             raise ValidationError({"name": ["Please give a name."]})
+        home_area = None
+        if payload.home_area is not None:
+            home_area = Area.objects.filter(pk=payload.home_area).first()
+            if home_area is None:
+                raise ValidationError({"home_area": [f"Unknown area {payload.home_area}."]})
         member = services.register_member(
             request.user, bank, kind=payload.kind, consent=payload.consent,
             agreement_accepted=payload.agreement_accepted, channel=channel,
-            name=payload.name, email=payload.email, phone=payload.phone,
+            name=payload.name, email=payload.email, phone=payload.phone, home_area=home_area,
         )
     return 201, _member(bank, member.pk)
 

@@ -90,6 +90,7 @@ def register(request, slug):
                 request.user, timebank, kind=data["kind"], consent=data["consent"],
                 agreement_accepted=data.get("agreement_accepted", False), channel=data["channel"],
                 name=data["name"], phone=data["phone"], postal_address=data["postal_address"],
+                home_area=data["home_area"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
