@@ -19,7 +19,7 @@ from pydantic import StrictBool, StrictInt
 
 from coproduce.api import PUBLIC
 from coproduce.core.audit import Channel
-from coproduce.core.models import Organisation, Person
+from coproduce.core.models import Area, Organisation, Person
 from coproduce.core.permissions import person_of, require
 
 from . import ledger, services
@@ -37,6 +37,17 @@ class TimebankIn(Schema):
     network: str | None = None
     organisation: str | None = None  # link an existing organisation instead of creating one
     agreement_text: str = ""
+
+
+class TimebankPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=160)
+    overdraft_limit_minutes: StrictInt | None = None
+    max_balance_minutes: StrictInt | None = None
+    allow_cross_bank: StrictBool | None = None
+    hourly_value_low: Decimal | None = None
+    hourly_value_high: Decimal | None = None
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    network: str | None = None
 
 
 class TimebankOut(Schema):
@@ -71,6 +82,7 @@ class MemberIn(GuardianIn):
     email: str = ""
     phone: str = ""
     person: StrictInt | None = None  # an existing person instead of a new assisted member
+    home_area: StrictInt | None = None  # the new person's home area (an area id), for suggestions nearby
     kind: str = TimebankMember.Kind.INDIVIDUAL
     consent: StrictBool = True  # the broker confirms the person agreed to be registered
     agreement_accepted: StrictBool = True  # ... and accepted the bank's current member agreement
@@ -103,6 +115,7 @@ class MemberOut(Schema):
     joined_at: datetime | None
     agreement_version: str | None = Field(None, alias="agreement_version.version")
     agreement_accepted_at: datetime | None
+    home_area: int | None = Field(None, alias="person.home_area_id")
 
     @staticmethod
     def resolve_overdraft_limit_minutes(obj) -> int:
@@ -219,6 +232,32 @@ def get_timebank(request, slug: str):
     return bank
 
 
+NOT_NULL = ("name", "overdraft_limit_minutes", "allow_cross_bank", "hourly_value_low", "hourly_value_high",
+            "currency")
+
+
+@router.patch("/timebanks/{slug}", response=TimebankOut)
+def patch_timebank(request, slug: str, payload: TimebankPatch):
+    """Change a bank's settings (its administrators): omitted fields stay; `max_balance_minutes` null
+    means no maximum; hourly values in minor units, as answered; `network` a slug, null to leave it."""
+    bank = _bank(slug)
+    require(request.user, "timebank.change_timebank", bank)
+    changes = payload.dict(exclude_unset=True)
+    nulls = [field for field in NOT_NULL if field in changes and changes[field] is None]
+    if nulls:
+        raise ValidationError({field: ["This field cannot be null."] for field in nulls})
+    network = services.UNSET
+    if "network" in changes:
+        slug_wanted = changes.pop("network")
+        network = None
+        if slug_wanted is not None:
+            network = Network.objects.filter(slug=slug_wanted).first()
+            if network is None:
+                raise ValidationError({"network": [f"Unknown network {slug_wanted!r}."]})
+    services.change_settings(request.user, bank, network=network, channel=Channel.API, **changes)
+    return _bank(slug)
+
+
 @router.get("/timebanks/{slug}/books", response=BooksOut)
 def get_books(request, slug: str):
     bank = _bank(slug)
@@ -259,6 +298,8 @@ def register_member(request, slug: str, payload: MemberIn):
     require(request.user, "timebank.manage_timebank", bank)
     channel = _channel(payload.channel)
     if payload.person is not None:
+        if payload.home_area is not None:
+            raise ValidationError({"home_area": ["Give a home area only for a new person."]})
         person = Person.objects.filter(pk=payload.person, erased_at__isnull=True).first()
         if person is None:
             raise ValidationError({"person": ["Unknown person."]})
@@ -270,11 +311,16 @@ def register_member(request, slug: str, payload: MemberIn):
     else:
         if not payload.name:
             raise ValidationError({"name": ["Please give a name."]})
+        home_area = None
+        if payload.home_area is not None:
+            home_area = Area.objects.filter(pk=payload.home_area).first()
+            if home_area is None:
+                raise ValidationError({"home_area": [f"Unknown area {payload.home_area}."]})
         member = services.register_member(
             request.user, bank, kind=payload.kind, consent=payload.consent,
             agreement_accepted=payload.agreement_accepted, channel=channel,
             is_child=payload.is_child, guardian=payload.guardian(),
-            name=payload.name, email=payload.email, phone=payload.phone,
+            name=payload.name, email=payload.email, phone=payload.phone, home_area=home_area,
             **({"birth_date": payload.birth_date} if payload.birth_date else {}),
         )
     return 201, _member(bank, member.pk)
@@ -387,3 +433,7 @@ router.add_router("", codelivery_router)
 from .reports_api import router as reports_router  # noqa: E402  (reports, imports, exports)
 
 router.add_router("", reports_router)
+
+from .settings_api import router as settings_router  # noqa: E402  (networks, agreements, categories)
+
+router.add_router("", settings_router)

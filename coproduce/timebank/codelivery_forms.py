@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.forms import DateInput
+from coproduce.core.models import Area
 
 from .forms import OFFLINE_CHANNELS, GuardianConsentForm, MemberChoiceField
 from .models import AvailabilityWindow, Category, Exchange, SafeguardingCheck, TimebankMember, Vouch
@@ -20,6 +21,10 @@ class DateTimeInput(forms.DateTimeInput):
 class PostingForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
     description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Area.objects.all(), required=False, empty_label=_("Where the member lives"),
+        help_text=_("Where the help is given or needed. Helpers nearby are suggested first."),
+    )
     regular = forms.BooleanField(label=_("Regular (every week)"), required=False)
     until = forms.DateField(label=_("Until (for regular help)"), required=False, widget=DateInput())
     home_visit = forms.BooleanField(label=_("In someone's home"), required=False)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.audit import Channel
 from coproduce.core.forms import DateInput
+from coproduce.core.models import Area
 
 from .models import GUARDIAN_CONSENT_CHANNELS, TimebankMember
 
@@ -56,6 +57,10 @@ class RegisterMemberForm(GuardianConsentForm):
     postal_address = forms.CharField(label=_("Postal address"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
     birth_date = forms.DateField(label=_("Date of birth (optional)"), required=False, widget=DateInput())
+    home_area = forms.ModelChoiceField(
+        label=_("Home area"), queryset=Area.objects.all(), required=False,
+        help_text=_("The neighbourhood they live in: helpers nearby are suggested first."),
+    )
     kind = forms.ChoiceField(label=_("Kind of member"), choices=TimebankMember.Kind.choices,
                              initial=TimebankMember.Kind.INDIVIDUAL)
     channel = forms.ChoiceField(label=_("How did they reach us?"), choices=OFFLINE_CHANNELS)

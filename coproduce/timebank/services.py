@@ -181,9 +181,7 @@ def create_timebank(
         overdraft_limit_minutes=overdraft_limit_minutes, max_balance_minutes=max_balance_minutes,
         hourly_value_low=hourly_value_low, hourly_value_high=hourly_value_high, currency=currency,
     )
-    full_clean(bank, exclude=["organisation"])
-    if bank.hourly_value_low > bank.hourly_value_high:
-        raise ValidationError({"hourly_value_high": [_("The high value must not be below the low value.")]})
+    _clean_bank(bank)
     if organisation is None:
         org_slug = slug if not Organisation.objects.filter(slug=slug).exists() else ""
         organisation = core_services.create_organisation(
@@ -200,6 +198,24 @@ def create_timebank(
     if agreement_text:
         publish_agreement(actor, bank, version="1", text=agreement_text, channel=channel)
     return bank
+
+
+def _clean_bank(bank: Timebank) -> None:
+    """Field checks first, then the hourly values (named by field), then the table's constraints."""
+    try:
+        bank.clean_fields(exclude=["organisation"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    _check_hourly_values(bank)
+    full_clean(bank, exclude=["organisation"])
+
+
+def _check_hourly_values(bank: Timebank) -> None:
+    for field in ("hourly_value_low", "hourly_value_high"):
+        if getattr(bank, field) < 0:
+            raise ValidationError({field: [_("The value must not be negative.")]})
+    if bank.hourly_value_low > bank.hourly_value_high:
+        raise ValidationError({"hourly_value_high": [_("The high value must not be below the low value.")]})
 
 
 BANK_FIELDS = {
@@ -224,9 +240,7 @@ def update_timebank(actor, timebank: Timebank, *, channel=Channel.WEB, **changes
     before = {field: str(getattr(timebank, field)) for field in changes}
     for field, value in changes.items():
         setattr(timebank, field, value)
-    full_clean(timebank, exclude=["organisation"])
-    if timebank.hourly_value_low > timebank.hourly_value_high:
-        raise ValidationError({"hourly_value_high": [_("The high value must not be below the low value.")]})
+    _clean_bank(timebank)
     timebank.save()
     audit.record(actor, "timebank.update", timebank, organisation=timebank.organisation, channel=channel,
                  details={"before": before})
@@ -250,6 +264,18 @@ def set_network(actor, timebank: Timebank, network: Network | None, *, channel=C
     timebank.save(update_fields=["network"])
     audit.record(actor, "timebank.set_network", timebank, organisation=timebank.organisation, channel=channel,
                  details={"before": before, "after": network.slug if network else None})
+    return timebank
+
+
+@transaction.atomic
+def change_settings(actor, timebank: Timebank, *, network=UNSET, channel=Channel.WEB, **changes) -> Timebank:
+    """The settings page and `PATCH /timebanks/{slug}`: the bank's fields (`update_timebank`) and its
+    network (`set_network`, when `network` is given and differs) together, or nothing at all."""
+    require(actor, "timebank.change_timebank", timebank)
+    if changes:
+        update_timebank(actor, timebank, channel=channel, **changes)
+    if network is not UNSET and network != timebank.network:
+        set_network(actor, timebank, network, channel=channel)
     return timebank
 
 

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from . import codelivery_views as co
+from . import settings_views as settings
 from . import views
 
 app_name = "timebank"
 
 urlpatterns = [
     path("", views.banks, name="banks"),
+    path("networks/new/", settings.new_network, name="new_network"),
     path("networks/<slug:slug>/report/", views.network_report, name="network_report"),
     path("<slug:slug>/", views.bank, name="bank"),
     path("<slug:slug>/report/", views.report, name="report"),
@@ -16,6 +18,13 @@ urlpatterns = [
     path("<slug:slug>/exchange/", views.exchange, name="exchange"),
     path("<slug:slug>/members/<int:pk>/", views.statement, name="statement"),
     path("<slug:slug>/members/<int:pk>/print/", views.statement_print, name="statement_print"),
+    # settings: the bank's administrators; members accept the newest agreement (brokers: ?member=)
+    path("<slug:slug>/settings/", settings.bank_settings, name="settings"),
+    path("<slug:slug>/agreement/", settings.agreement, name="agreement"),
+    path("<slug:slug>/agreement/accept/", settings.accept_agreement, name="accept_agreement"),
+    path("<slug:slug>/categories/", settings.categories, name="categories"),
+    path("<slug:slug>/categories/<int:pk>/hide/", settings.switch_category, {"on": False}, name="hide_category"),
+    path("<slug:slug>/categories/<int:pk>/show/", settings.switch_category, {"on": True}, name="show_category"),
     # co-delivery: members (brokers add ?member=<id> to act for someone) and brokers
     path("<slug:slug>/join/", co.join, name="join"),
     path("<slug:slug>/mine/", co.my_postings, name="my_postings"),

@@ -50,10 +50,15 @@ def banks(request):
 def bank(request, slug):
     timebank = _bank(slug)
     active = timebank.members.filter(status=TimebankMember.Status.ACTIVE)
-    context = {"bank": timebank, "member_count": active.count(), "manages": False, "my_membership": None}
+    current = timebank.current_agreement()
+    context = {"bank": timebank, "member_count": active.count(), "manages": False, "my_membership": None,
+               "agreement": current, "administers": request.user.has_perm("timebank.change_timebank", timebank)}
     me = person_of(request.user)
     if me is not None:
-        context["my_membership"] = timebank.members.filter(person=me).first()
+        mine = context["my_membership"] = timebank.members.filter(person=me).first()
+        # A new version of the member agreement: the member is asked to accept it.
+        context["agreement_to_accept"] = (mine is not None and mine.is_active and current is not None
+                                          and mine.agreement_version_id != current.pk)
     if request.user.has_perm("timebank.manage_timebank", timebank):
         # A page of members at a time (a bank may have hundreds): the page costs the same whatever
         # the size of the bank; `q` finds a member by name.
@@ -87,6 +92,7 @@ def register(request, slug):
                 is_child=data["is_child"], guardian=form.guardian(),
                 name=data["name"], phone=data["phone"], postal_address=data["postal_address"],
                 **({"birth_date": data["birth_date"]} if data["birth_date"] else {}),
+                home_area=data["home_area"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
