@@ -369,3 +369,7 @@ router.add_router("", codelivery_router)
 from .reports_api import router as reports_router  # noqa: E402  (reports, imports, exports)
 
 router.add_router("", reports_router)
+
+from .standing_api import router as standing_router  # noqa: E402  (standing donations)
+
+router.add_router("", standing_router)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import broker_views as broker
 from . import codelivery_views as co
 from . import views
 
@@ -16,6 +17,10 @@ urlpatterns = [
     path("<slug:slug>/exchange/", views.exchange, name="exchange"),
     path("<slug:slug>/members/<int:pk>/", views.statement, name="statement"),
     path("<slug:slug>/members/<int:pk>/print/", views.statement_print, name="statement_print"),
+    # brokers: a member's status, limits and opening balance; corrections; donations (?member=<id>)
+    path("<slug:slug>/members/<int:pk>/manage/", broker.manage_member, name="manage_member"),
+    path("<slug:slug>/transfers/<int:pk>/correct/", broker.correct_transfer, name="correct_transfer"),
+    path("<slug:slug>/donate/", broker.donate, name="donate"),
     # co-delivery: members (brokers add ?member=<id> to act for someone) and brokers
     path("<slug:slug>/join/", co.join, name="join"),
     path("<slug:slug>/mine/", co.my_postings, name="my_postings"),
