@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.core.permissions import person_of, require
 from coproduce.core.views import apply_errors, page_of
 
-from . import services
+from . import exchanges, services
 from .forms import ExchangeForm, PeriodForm, RegisterMemberForm
 from .models import Account, Timebank, TimebankMember, Transfer
 
@@ -103,10 +103,10 @@ def exchange(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.transfer(
-                request.user, data["payer"], data["payee"], form.total_minutes(), data["reason"],
-                timebank=timebank, occurred_on=data["occurred_on"], channel=data["channel"],
-                on_behalf_of=data["payer"].person,
+            exchanges.record_past(
+                request.user, timebank, payer=data["payer"], payee=data["payee"], category=data["category"],
+                minutes=form.total_minutes(), reason=data["reason"], occurred_on=data["occurred_on"],
+                channel=data["channel"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)

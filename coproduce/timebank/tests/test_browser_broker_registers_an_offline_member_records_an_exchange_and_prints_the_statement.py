@@ -49,6 +49,7 @@ def test_broker_registers_an_offline_member_records_an_exchange_and_prints_the_s
     axe_check(page)
     page.get_by_label("Who received help").select_option(label="Olive Offline")
     page.get_by_label("Who gave help").select_option(label="Dan Offline")
+    page.get_by_label("Category").select_option(index=1)
     page.get_by_label("Hours").fill("1")
     page.get_by_label("Minutes").fill("30")
     page.get_by_label("What for").fill("")
