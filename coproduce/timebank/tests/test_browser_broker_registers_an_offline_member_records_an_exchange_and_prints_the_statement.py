@@ -68,7 +68,7 @@ def test_broker_registers_an_offline_member_records_an_exchange_and_prints_the_s
     assert AuditEntry.objects.filter(action="timebank.transfer", on_behalf_of=olive.person).exists()
 
     # Olive's statement, then the print version
-    page.get_by_role("link", name="Olive Offline").click()
+    page.get_by_role("link", name="Olive Offline", exact=True).click()
     table = page.get_by_role("table")
     assert "Gardening" in table.inner_text() and "-90" in table.inner_text()
     axe_check(page)
