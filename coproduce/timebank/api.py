@@ -437,3 +437,7 @@ router.add_router("", reports_router)
 from .settings_api import router as settings_router  # noqa: E402  (networks, agreements, categories)
 
 router.add_router("", settings_router)
+
+from .standing_api import router as standing_router  # noqa: E402  (standing donations)
+
+router.add_router("", standing_router)

@@ -409,6 +409,39 @@ def create_group_activity(actor, timebank: Timebank, *, category, description: s
     return exchange
 
 
+@transaction.atomic
+def record_past(actor, timebank: Timebank, *, payer: TimebankMember, payee: TimebankMember, category,
+                minutes: int, reason: str, occurred_on=None, channel=Channel.WEB) -> Exchange:
+    """A broker records an exchange that already happened (told in person, by phone or on paper): a
+    credited exchange with its category, its two participants confirmed on their behalf, and its
+    ledger transfer, in one transaction. It counts in the reports by category and in the helper's
+    completed exchanges like any other."""
+    require(actor, "timebank.manage_timebank", timebank)
+    _channel(channel)
+    from .postings import _category
+
+    payer = services.member_of(payer, "payer", timebank)
+    payee = services.member_of(payee, "payee", timebank)
+    minutes = services._whole_minutes(minutes, "minutes")
+    reason = services._reason(reason)
+    occurred_on = services._occurred_on(occurred_on)
+    if payer.pk == payee.pk:
+        raise ValidationError({"payee": [_("The payer and the payee must be different members.")]})
+    _reachable(timebank, payer, "payer")
+    _reachable(timebank, payee, "payee")
+    category = _category(payer, category)
+    exchange = _create(actor, timebank, category=category, description=reason, givers=[payee], receivers=[payer],
+                       minutes=minutes, state=State.CONFIRMED, accepted=[payee])
+    now = timezone.now()
+    day = timezone.make_aware(datetime.combine(occurred_on, datetime.min.time()))
+    exchange.matched_at = exchange.done_at = day
+    exchange.save(update_fields=["matched_at", "done_at"])
+    exchange.participants.update(confirmed_at=now)
+    _record(actor, "timebank.exchange.record_past", exchange, channel, on_behalf_of=payer.person,
+            details={"payer": payer.pk, "payee": payee.pk, "minutes": minutes})
+    return _credit(actor, exchange, channel, occurred_on=occurred_on)
+
+
 # --- scheduled, done, confirmed, credited -------------------------------------------------------
 
 
@@ -547,12 +580,12 @@ def transfers_for(parts: list[ExchangeParticipant]) -> list[tuple[ExchangePartic
     return legs
 
 
-def _credit(actor, exchange: Exchange, channel) -> Exchange:
+def _credit(actor, exchange: Exchange, channel, *, occurred_on=None) -> Exchange:
     """Write the ledger transfers and mark the exchange credited, in the caller's transaction."""
     parts = _parts(exchange)
     reason = exchange.description[:200]
     day = (exchange.starts_at or exchange.done_at or timezone.now())
-    day = min(timezone.localtime(day).date(), timezone.localdate())
+    day = occurred_on or min(timezone.localtime(day).date(), timezone.localdate())
     written = []
     for payer, payee, amount in transfers_for(parts):
         posted = services.transfer(

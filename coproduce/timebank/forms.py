@@ -8,7 +8,7 @@ from coproduce.core.audit import Channel
 from coproduce.core.forms import DateInput
 from coproduce.core.models import Area
 
-from .models import GUARDIAN_CONSENT_CHANNELS, TimebankMember
+from .models import GUARDIAN_CONSENT_CHANNELS, Category, TimebankMember
 
 OFFLINE_CHANNELS = [
     (Channel.IN_PERSON, _("In person")),
@@ -88,6 +88,8 @@ class ExchangeForm(forms.Form):
                               help_text=_("Their account pays the time."))
     payee = MemberChoiceField(label=_("Who gave help"), queryset=TimebankMember.objects.none(),
                               help_text=_("Their account receives the time."))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
+                                      help_text=_("What kind of help: it counts in the reports by category."))
     hours = forms.IntegerField(label=_("Hours"), min_value=0, max_value=10000, initial=0)
     minutes = forms.IntegerField(label=_("Minutes"), min_value=0, max_value=59, initial=0)
     reason = forms.CharField(label=_("What for"), max_length=200)
@@ -100,6 +102,8 @@ class ExchangeForm(forms.Form):
                    .select_related("person").order_by("person__name", "id"))
         self.fields["payer"].queryset = members
         self.fields["payee"].queryset = members
+        self.fields["category"].queryset = Category.objects.for_bank(timebank)
+        self.fields["category"].label_from_instance = lambda c: f"{c.group_label}: {c.label}"
 
     def total_minutes(self) -> int:
         return self.cleaned_data["hours"] * 60 + self.cleaned_data["minutes"]

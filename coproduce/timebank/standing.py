@@ -42,9 +42,14 @@ def set_up(actor, member: TimebankMember, minutes: int, *, to: TimebankMember | 
 @transaction.atomic
 def stop(actor, donation: StandingDonation, *, channel=Channel.WEB) -> StandingDonation:
     require(actor, "timebank.pay_from", donation.member)
+    _channel(channel)
+    donation = (StandingDonation.objects.select_for_update(of=("self",))
+                .select_related("member__timebank__organisation", "member__person").get(pk=donation.pk))
+    if not donation.active:
+        raise ValidationError({"donation": [_("This standing donation has already stopped.")]})
     donation.active = False
     donation.save(update_fields=["active"])
-    _record(actor, "timebank.standing_donation.stop", donation, donation.member, _channel(channel))
+    _record(actor, "timebank.standing_donation.stop", donation, donation.member, channel)
     return donation
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import broker_views as broker
 from . import codelivery_views as co
 from . import settings_views as settings
 from . import views
@@ -25,6 +26,10 @@ urlpatterns = [
     path("<slug:slug>/categories/", settings.categories, name="categories"),
     path("<slug:slug>/categories/<int:pk>/hide/", settings.switch_category, {"on": False}, name="hide_category"),
     path("<slug:slug>/categories/<int:pk>/show/", settings.switch_category, {"on": True}, name="show_category"),
+    # brokers: a member's status, limits and opening balance; corrections; donations (?member=<id>)
+    path("<slug:slug>/members/<int:pk>/manage/", broker.manage_member, name="manage_member"),
+    path("<slug:slug>/transfers/<int:pk>/correct/", broker.correct_transfer, name="correct_transfer"),
+    path("<slug:slug>/donate/", broker.donate, name="donate"),
     # co-delivery: members (brokers add ?member=<id> to act for someone) and brokers
     path("<slug:slug>/join/", co.join, name="join"),
     path("<slug:slug>/mine/", co.my_postings, name="my_postings"),

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from coproduce.core.permissions import person_of, require
 from coproduce.core.views import apply_errors, page_of
 
-from . import services
+from . import exchanges, services
 from .forms import ExchangeForm, PeriodForm, RegisterMemberForm
 from .models import Account, Timebank, TimebankMember, Transfer
 
@@ -111,10 +111,10 @@ def exchange(request, slug):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.transfer(
-                request.user, data["payer"], data["payee"], form.total_minutes(), data["reason"],
-                timebank=timebank, occurred_on=data["occurred_on"], channel=data["channel"],
-                on_behalf_of=data["payer"].person,
+            exchanges.record_past(
+                request.user, timebank, payer=data["payer"], payee=data["payee"], category=data["category"],
+                minutes=form.total_minutes(), reason=data["reason"], occurred_on=data["occurred_on"],
+                channel=data["channel"],
             )
         except ValidationError as exc:
             apply_errors(form, exc)
@@ -139,6 +139,8 @@ class Line:
     minutes_in: int
     minutes_out: int
     balance: int
+    pk: int | None = None  # the transfer
+    correctable: bool = False  # neither a correction nor reversed already
 
 
 @dataclass
@@ -238,6 +240,7 @@ def statement_of(member: TimebankMember, start: date | None = None, end: date | 
             date=t.occurred_on, reason=t.reason, kind=t.get_kind_display(),
             other_party=_other_party(t.from_account if incoming else t.to_account),
             minutes_in=t.minutes if incoming else 0, minutes_out=0 if incoming else t.minutes, balance=balance,
+            pk=t.pk, correctable=t.kind != Transfer.Kind.CORRECTION,
         ))
     return Statement(member, start, end, opening, lines, opening + total_in - total_out, total_in, total_out,
                      brought_forward=brought_forward if partial else None, earlier=earlier, partial=partial)
@@ -284,10 +287,12 @@ def _statement_context(request, slug, pk, *, paged=False):
     query = request.GET.copy()
     query.pop("format", None)
     query.pop("before", None)
+    manages = request.user.has_perm("timebank.manage_timebank", member.timebank)
+    me = person_of(request.user)
     return member, statement, {
         "bank": member.timebank, "member": member, "statement": statement, "period": period,
         "opening_label": hours(statement.opening), "closing_label": hours(statement.closing),
-        "manages": request.user.has_perm("timebank.manage_timebank", member.timebank),
+        "manages": manages, "own": me is not None and me.pk == member.person_id,
         "query": query.urlencode(),
         "print_url": reverse("timebank:statement_print", args=[member.timebank.slug, member.pk]),
     }
@@ -300,6 +305,12 @@ def statement(request, slug, pk):
     _member, statement, context = _statement_context(request, slug, pk, paged=not as_csv)
     if as_csv:
         return _statement_csv(statement)
+    if context["manages"]:  # brokers correct lines (reversing transfers) from the statement
+        reversed_ids = set(Transfer.objects.filter(reverses__in=[line.pk for line in statement.lines])
+                           .values_list("reverses_id", flat=True))
+        for line in statement.lines:
+            line.correctable = line.correctable and line.pk not in reversed_ids
+        context["corrects"] = True
     return render(request, "timebank/statement.html", context)
 
 

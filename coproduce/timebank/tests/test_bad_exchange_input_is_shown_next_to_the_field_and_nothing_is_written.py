@@ -9,7 +9,10 @@ GOOD = {"hours": "1", "minutes": "30", "reason": "Gardening", "channel": "phone"
 
 
 def post(client, ledger, **changes):
-    data = {**GOOD, "payer": ledger.dan.pk, "payee": ledger.cafe.pk, "occurred_on": date.today().isoformat()}
+    from coproduce.timebank.models import Category
+
+    data = {**GOOD, "payer": ledger.dan.pk, "payee": ledger.cafe.pk, "occurred_on": date.today().isoformat(),
+            "category": Category.objects.for_bank(ledger.bank).first().pk}
     data.update(changes)
     return client.post("/timebanks/millbrook/exchange/", data)
 
@@ -26,13 +29,14 @@ CASES = [
     ({"occurred_on": "yesterday"}, "occurred_on", "valid date"),
     ({"hours": "11"}, "payer", "overdraft"),  # past Dan's 10 h overdraft limit
     ({"channel": "carrier pigeon"}, "channel", "valid choice"),
+    ({"category": ""}, "category", "required"),
 ]
 
 
 @pytest.mark.parametrize("changes,field,message", CASES, ids=[c[1] + ":" + c[2] for c in CASES])
 def test_bad_exchange_is_refused_next_to_its_field(changes, field, message, personas, client_as, ledger):
     from coproduce.core.models import AuditEntry
-    from coproduce.timebank.models import Account, Transfer
+    from coproduce.timebank.models import Account, Exchange, Transfer
 
     audit_before = AuditEntry.objects.count()
     changes = {k: (str(getattr(ledger, v[1:-1]).pk) if v.startswith("{") else v) for k, v in changes.items()}
@@ -46,6 +50,7 @@ def test_bad_exchange_is_refused_next_to_its_field(changes, field, message, pers
     assert not Transfer.objects.exists()
     assert set(Account.objects.values_list("balance_minutes", flat=True)) == {0}
     assert AuditEntry.objects.count() == audit_before
+    assert not Exchange.objects.exists()
 
 
 def test_a_good_exchange_is_recorded_on_the_payers_behalf_with_the_channel(personas, client_as, ledger):

@@ -49,6 +49,7 @@ def test_broker_registers_an_offline_member_records_an_exchange_and_prints_the_s
     axe_check(page)
     page.get_by_label("Who received help").select_option(label="Olive Offline")
     page.get_by_label("Who gave help").select_option(label="Dan Offline")
+    page.get_by_label("Category").select_option(index=1)
     page.get_by_label("Hours").fill("1")
     page.get_by_label("Minutes").fill("30")
     page.get_by_label("What for").fill("")
@@ -67,7 +68,7 @@ def test_broker_registers_an_offline_member_records_an_exchange_and_prints_the_s
     assert AuditEntry.objects.filter(action="timebank.transfer", on_behalf_of=olive.person).exists()
 
     # Olive's statement, then the print version
-    page.get_by_role("link", name="Olive Offline").click()
+    page.get_by_role("link", name="Olive Offline", exact=True).click()
     table = page.get_by_role("table")
     assert "Gardening" in table.inner_text() and "-90" in table.inner_text()
     axe_check(page)
