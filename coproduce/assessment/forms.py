@@ -510,3 +510,46 @@ class ActionForm(forms.Form):
 
 class PublishForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AttributeForm(forms.Form):
+    """One extra question of an Open311 service (a GeoReport v2 `attribute`). A row left without a
+    code, a description and values is skipped; the service function checks the rest."""
+
+    code = forms.CharField(label=_("Code"), required=False, max_length=40,
+                           help_text=_("Letters, digits, '-', '_' or '.'; apps send it as attribute[CODE]."))
+    description = forms.CharField(label=_("Question or information"), required=False, max_length=255)
+    datatype = forms.ChoiceField(label=_("Kind of answer"), choices=ServiceAttribute.Datatype.choices)
+    variable = forms.BooleanField(label=_("Asks for an answer (untick for information only)"), required=False,
+                                  initial=True)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    order = forms.IntegerField(label=_("Order"), required=False, min_value=1)
+    datatype_description = forms.CharField(label=_("Hint about the answer"), required=False, max_length=255)
+    values = forms.CharField(
+        label=_("Values to choose from"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For one choice or several choices: one value a line, as key = name (e.g. small = Small)."))
+
+    def clean_values(self) -> list[dict]:
+        values = []
+        for number, line in enumerate(self.cleaned_data["values"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, name = line.partition("=")
+            if not sep or not key.strip() or not name.strip():
+                raise forms.ValidationError(_("Line %(n)s: write key = name.") % {"n": number})
+            values.append({"key": key.strip(), "name": name.strip()})
+        return values
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("code") or data.get("description") or data.get("values"))
+
+    @staticmethod
+    def initial_for(attribute: ServiceAttribute) -> dict:
+        return {"code": attribute.code, "description": attribute.description, "datatype": attribute.datatype,
+                "variable": attribute.variable, "required": attribute.required, "order": attribute.order,
+                "datatype_description": attribute.datatype_description,
+                "values": "\n".join(f"{v.get('key')} = {v.get('name')}" for v in attribute.values)}
+
+
+AttributeFormSet = forms.formset_factory(AttributeForm, extra=3, can_delete=True, max_num=50, absolute_max=60)

@@ -169,24 +169,88 @@ def update_service(actor, service: Service, *, areas=None, languages=None, sched
     return service
 
 
+ATTRIBUTE_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_VALUES = 100
+LIST_DATATYPES = (ServiceAttribute.Datatype.SINGLE, ServiceAttribute.Datatype.MULTI)
+
+
+def _clean_attribute(service: Service, item: dict, order: int) -> ServiceAttribute:
+    """One attribute of a service definition, checked; errors keyed by the attribute's field."""
+    errors: dict[str, list] = {}
+    code = str(item.get("code") or "").strip()
+    if not code:
+        errors["code"] = [_("Please give a code.")]
+    elif not ATTRIBUTE_CODE_RE.match(code):
+        errors["code"] = [_("Use only letters, digits, '-', '_' and '.' in a code.")]
+    datatype = item.get("datatype") or ServiceAttribute.Datatype.STRING
+    if datatype not in ServiceAttribute.Datatype.values:
+        errors["datatype"] = [_("Choose a data type from the list.")]
+    try:
+        order = int(item.get("order") or order)
+        if order < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["order"] = [_("Give a whole number from 1.")]
+    variable = bool(item.get("variable", True))
+    required = bool(item.get("required", False))
+    if required and not variable:
+        errors["required"] = [_("Information shown to the reporter cannot be required.")]
+    values = []
+    for value in item.get("values") or []:
+        key, name = str(value.get("key") or "").strip(), str(value.get("name") or "").strip()
+        if not key or not name:
+            errors["values"] = [_("Every value needs a key and a name.")]
+            break
+        values.append({"key": key, "name": name})
+    if "values" not in errors:
+        if datatype in LIST_DATATYPES and not values:
+            errors["values"] = [_("A list attribute needs values.")]
+        elif datatype not in LIST_DATATYPES and values:
+            errors["values"] = [_("Only a one-choice or several-choices attribute has values.")]
+        elif len({v["key"] for v in values}) != len(values):
+            errors["values"] = [_("The keys of the values must be unique.")]
+        elif len(values) > MAX_ATTRIBUTE_VALUES:
+            errors["values"] = [_("At most %(n)s values.") % {"n": MAX_ATTRIBUTE_VALUES}]
+    row = ServiceAttribute(
+        service=service, code=code, datatype=datatype, variable=variable, required=required, values=values,
+        order=order if "order" not in errors else 1, description=str(item.get("description") or "").strip(),
+        datatype_description=str(item.get("datatype_description") or "").strip())
+    try:
+        full_clean(row, exclude=["service"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    return row
+
+
 @transaction.atomic
 def set_open311_attributes(actor, service: Service, attributes: list[dict], channel=Channel.WEB) -> None:
-    """Replace the extra questions the Open311 service asks (its service definition)."""
+    """Replace the extra questions the Open311 service asks (its GeoReport v2 service definition):
+    each a dict of code, description, datatype, required, variable, order (default: its place),
+    datatype_description and values ([{key, name}], for one-choice and several-choices lists only).
+    Errors name the attribute and its field: "attributes.<index>.<field>"; nothing is changed."""
     require(actor, "assessment.change_service", service)
-    rows, codes = [], set()
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ValidationError({"attributes": [_("At most %(n)s attributes.") % {"n": MAX_ATTRIBUTES}]})
+    rows, codes, errors = [], set(), {}
     for i, item in enumerate(attributes):
-        row = ServiceAttribute(service=service, order=item.get("order", i + 1), **{
-            k: v for k, v in item.items() if k in {"code", "variable", "datatype", "required",
-                                                   "datatype_description", "description", "values"}})
-        full_clean(row, exclude=["service"])
+        try:
+            row = _clean_attribute(service, item, i + 1)
+        except ValidationError as exc:
+            errors.update({f"attributes.{i}.{field}": messages for field, messages in exc.message_dict.items()})
+            continue
         if row.code in codes:
-            raise ValidationError({"attributes": [_("Attribute codes must be unique.")]})
-        if row.datatype in ("singlevaluelist", "multivaluelist") and not row.values:
-            raise ValidationError({"attributes": [_("A list attribute needs values.")]})
+            errors[f"attributes.{i}.code"] = [_("Attribute codes must be unique.")]
         codes.add(row.code)
         rows.append(row)
+    if errors:
+        raise ValidationError(errors)
     service.attributes.all().delete()
     ServiceAttribute.objects.bulk_create(rows)
+    Service.objects.filter(pk=service.pk).update(updated_at=timezone.now())  # the Open311 changeset
     audit.record(actor, "service.set_attributes", service, organisation=service.organisation,
                  channel=_channel(channel), details={"codes": sorted(codes)})
 

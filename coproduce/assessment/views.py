@@ -19,6 +19,7 @@ from coproduce.core.views import apply_errors, page_of
 
 from . import hsds, services
 from .forms import (
+    AttributeFormSet,
     ComplaintForm,
     DirectoryFilterForm,
     FollowUpForm,
@@ -121,6 +122,34 @@ def service_edit(request, slug):
             return redirect(svc)
     return render(request, "assessment/service_form.html", {"form": form, "service": svc,
                                                             "organisation": svc.organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_attributes(request, slug):
+    """The Open311 service definition: the extra questions reporters answer (no JavaScript: three
+    blank rows each time; save to get more)."""
+    svc = _service(slug)
+    require(request.user, "assessment.change_service", svc)
+    initial = [AttributeFormSet.form.initial_for(a) for a in svc.attributes.all()]
+    formset = AttributeFormSet(request.POST or None, initial=initial, prefix="attributes")
+    if request.method == "POST" and formset.is_valid():
+        kept = [form for form in formset.forms
+                if not form.is_blank() and not form.cleaned_data.get("DELETE")]
+        try:
+            services.set_open311_attributes(request.user, svc, [form.cleaned_data for form in kept])
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():  # "attributes.<index>.<field>": next to the field
+                parts = key.split(".")
+                if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(kept):
+                    form = kept[int(parts[1])]
+                    form.add_error(parts[2] if parts[2] in form.fields else None, errors)
+                else:
+                    formset.non_form_errors().extend(errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assessment:service_attributes", slug=svc.slug)
+    return render(request, "assessment/service_attributes.html", {"service": svc, "formset": formset})
 
 
 @login_required

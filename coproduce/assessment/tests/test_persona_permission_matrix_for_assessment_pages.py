@@ -14,6 +14,7 @@ MATRIX = [
     row("/services/home-care/ratings/", 200, 200, 200, 200, 200, 200, 200),
     row("/services/metrics/", 200, 200, 200, 200, 200, 200, 200),
     row("/services/home-care/edit/", 302, 403, 403, 200, 403, 200, 200),
+    row("/services/home-care/open311/", 302, 403, 403, 200, 403, 200, 200),
     row("/services/new/social-care/", 302, 403, 403, 200, 403, 200, 200),
     row("/services/new/timebank/", 302, 403, 403, 403, 200, 403, 200),
     row("/services/import/", 302, 403, 200, 200, 200, 200, 200),
