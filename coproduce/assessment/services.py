@@ -784,14 +784,15 @@ def import_hsds(actor, organisation: Organisation, tables: dict, channel=Channel
     for i, row in enumerate(tables.get("service", [])):
         if hsds._is_uuid(row.get("id", "")) and uuid_of(row["id"]) in clash:
             errors.append({"table": "service", "row": i + 2, "field": "id",
-                           "message": "This service belongs to another organisation."})
+                           "message": _("This service belongs to another organisation.")})
     for i, row in enumerate(tables.get("location", [])):
         if hsds._is_uuid(row.get("id", "")) and uuid_of(row["id"]) in clash_loc:
             errors.append({"table": "location", "row": i + 2, "field": "id",
-                           "message": "This location belongs to another organisation."})
+                           "message": _("This location belongs to another organisation.")})
     if errors:
-        raise ValidationError({"file": [f"{e['table']}.csv line {e['row']}, {e['field']}: {e['message']}"
-                                        for e in errors]})
+        raise ValidationError({"file": [_("%(file)s line %(row)s, %(field)s: %(message)s") % {
+            "file": hsds.PATHS[e["table"]], "row": e["row"], "field": e["field"], "message": e["message"]}
+            for e in errors]})
 
     def by(table, key):
         index: dict[str, list] = {}
