@@ -280,6 +280,21 @@ class RatingForm(forms.Form):
                 if self.cleaned_data.get(key)}
 
 
+class OnBehalfRatingForm(RatingForm):
+    """A rating someone gave in person, by phone or on paper, recorded by the service's staff."""
+
+    person = forms.ModelChoiceField(label=_("On behalf of"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("How did they give it?"), choices=[
+        (Channel.PHONE, _("By phone")), (Channel.IN_PERSON, _("In person")), (Channel.PAPER, _("On paper"))])
+    consent = forms.BooleanField(label=_("They agreed to this rating being recorded in their name."),
+                                 required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.order_fields(["person", "channel", "overall", *self.dimension_names, "comment", "consent"])
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Public reply"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import check_on_behalf
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -640,18 +641,29 @@ def _validate_rating(service: Service, overall, dimensions, comment) -> tuple[in
 
 @transaction.atomic
 def rate_service(actor, service: Service, *, overall, dimensions: dict | None = None, comment: str = "",
-                 on_behalf_of: Person | None = None, channel=Channel.WEB) -> Rating:
-    """Give or change one's rating of a service. The summary and the month buckets change in the same
+                 on_behalf_of: Person | None = None, channel=Channel.WEB, consent=None) -> Rating:
+    """Give or change one's rating of a service, or (the service's staff) record the rating someone
+    gave in person, by phone or on paper: the shared act-for rule (`core.on_behalf`) asks for a channel
+    other than the web and their consent. The summary and the month buckets change in the same
     transaction, under a lock on the service's summary row."""
-    if on_behalf_of is not None:
-        require(actor, "core.act_for_person", on_behalf_of)
-        person = on_behalf_of
+    channel = _channel(channel)
+    errors: dict = {}
+    on_behalf = check_on_behalf(actor, on_behalf_of, errors, channel=channel, consent=consent)
+    if on_behalf is not None:
+        require(actor, "assessment.file_on_behalf", service)
+        require(actor, "core.act_for_person", on_behalf)
+        person = on_behalf
         if service.status != Service.Status.ACTIVE:
             raise PermissionDenied("assessment.rate_service")
     else:
         require(actor, "assessment.rate_service", service)
         person = person_of(actor)
-    overall, dims, comment = _validate_rating(service, overall, dimensions, comment)
+    try:
+        overall, dims, comment = _validate_rating(service, overall, dimensions, comment)
+    except ValidationError as exc:
+        errors = exc.message_dict | errors
+    if errors:
+        raise ValidationError(errors)
     summary = _locked_summary(service)
     rating = Rating.objects.select_for_update().filter(service=service, person=person).first()
     now = timezone.now()
@@ -669,8 +681,8 @@ def rate_service(actor, service: Service, *, overall, dimensions: dict | None = 
     if rating.status == Rating.Status.VISIBLE:
         _apply(summary, service.pk, overall, dims, now, +1)
     summary.save()
-    audit.record(actor, action, rating, organisation=service.organisation, on_behalf_of=on_behalf_of,
-                 channel=channel, details={"overall": overall, "before": before})
+    audit.record(actor, action, rating, organisation=service.organisation, on_behalf_of=on_behalf,
+                 channel=_channel(channel), details={"overall": overall, "before": before})
     return rating
 
 

@@ -80,4 +80,5 @@ urlpatterns = [
     path("<slug:slug>/complaints/", views.complaint_queue, name="complaint_queue"),
     path("<slug:slug>/ratings/", views.ratings, name="ratings"),
     path("<slug:slug>/rate/", views.rate, name="rate"),
+    path("<slug:slug>/rate/on-behalf/", views.rate_on_behalf, name="rate_on_behalf"),
 ]

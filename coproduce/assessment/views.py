@@ -28,6 +28,7 @@ from .forms import (
     ModerateForm,
     NoteForm,
     OnBehalfComplaintForm,
+    OnBehalfRatingForm,
     RatingForm,
     ReplyForm,
     ReportRatingForm,
@@ -445,6 +446,26 @@ def rate(request, slug):
             messages.success(request, _("Thank you for your rating."))
             return redirect("assessment:ratings", slug=svc.slug)
     return render(request, "assessment/rate.html", {"service": svc, "form": form, "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_on_behalf(request, slug):
+    svc = _service(slug)
+    require(request.user, "assessment.file_on_behalf", svc)
+    form = OnBehalfRatingForm(request.POST or None, service=svc, people=_people_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rate_service(request.user, svc, overall=data["overall"], dimensions=form.dimensions(),
+                                  comment=data["comment"], on_behalf_of=data["person"], channel=data["channel"],
+                                  consent=data["consent"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Their rating is recorded."))
+            return redirect("assessment:ratings", slug=svc.slug)
+    return render(request, "assessment/rate.html", {"service": svc, "form": form, "on_behalf": True})
 
 
 @login_required

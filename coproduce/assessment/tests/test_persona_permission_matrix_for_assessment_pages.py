@@ -22,6 +22,7 @@ MATRIX = [
     row("/services/home-care/report/on-behalf/", 302, 403, 403, 200, 403, 200, 200),
     row("/services/home-care/complaints/", 302, 403, 403, 200, 403, 200, 200),
     row("/services/home-care/rate/", 302, 200, 200, 200, 200, 200, 200),
+    row("/services/home-care/rate/on-behalf/", 302, 403, 403, 200, 403, 200, 200),
     row("/services/complaints/mine/", 302, 200, 200, 200, 200, 200, 200),
     row("/services/complaints/{private}/", 403, 200, 403, 200, 403, 200, 200),
     row("/services/complaints/{public}/", 200, 200, 200, 200, 200, 200, 200),
