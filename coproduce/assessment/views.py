@@ -228,12 +228,17 @@ def _people_for(user):
     return people.order_by("name", "id")
 
 
+def _on_behalf_form(request, slug, form_class):
+    """The service and the form of a page where its staff record something in someone's name."""
+    svc = _service(slug)
+    require(request.user, "assessment.file_on_behalf", svc)
+    return svc, form_class(request.POST or None, service=svc, people=_people_for(request.user))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def complain_on_behalf(request, slug):
-    svc = _service(slug)
-    require(request.user, "assessment.file_on_behalf", svc)
-    form = OnBehalfComplaintForm(request.POST or None, service=svc, people=_people_for(request.user))
+    svc, form = _on_behalf_form(request, slug, OnBehalfComplaintForm)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -451,9 +456,7 @@ def rate(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def rate_on_behalf(request, slug):
-    svc = _service(slug)
-    require(request.user, "assessment.file_on_behalf", svc)
-    form = OnBehalfRatingForm(request.POST or None, service=svc, people=_people_for(request.user))
+    svc, form = _on_behalf_form(request, slug, OnBehalfRatingForm)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
