@@ -93,7 +93,9 @@ class ServiceForm(forms.ModelForm):
                               "description": match["note"].strip()})
         return schedules
 
-    def service_fields(self) -> dict:
+    def service_values(self) -> dict:
+        """The service function's keyword arguments (not `service_fields`: `apply_errors` reads that name
+        as a map from the service's field names to the form's)."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["open311_code"] = data["open311_code"] or None
         data["rating_dimensions"] = [d.strip() for d in self.cleaned_data["dimensions"].split(",") if d.strip()]

@@ -90,8 +90,8 @@ def service(request, slug):
 def _save_service(request, form, *, organisation=None, svc=None):
     try:
         if svc is None:
-            return services.create_service(request.user, organisation, **form.service_fields(), **form.details())
-        return services.update_service(request.user, svc, **form.service_fields(), **form.details())
+            return services.create_service(request.user, organisation, **form.service_values(), **form.details())
+        return services.update_service(request.user, svc, **form.service_values(), **form.details())
     except ValidationError as exc:
         apply_errors(form, exc)
     return None
