@@ -93,7 +93,9 @@ class ServiceForm(forms.ModelForm):
                               "description": match["note"].strip()})
         return schedules
 
-    def service_fields(self) -> dict:
+    def service_values(self) -> dict:
+        """The service function's keyword arguments (not `service_fields`: `apply_errors` reads that name
+        as a map from the service's field names to the form's)."""
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["open311_code"] = data["open311_code"] or None
         data["rating_dimensions"] = [d.strip() for d in self.cleaned_data["dimensions"].split(",") if d.strip()]
@@ -278,6 +280,21 @@ class RatingForm(forms.Form):
     def dimensions(self) -> dict:
         return {name: self.cleaned_data[key] for key, name in self.dimension_names.items()
                 if self.cleaned_data.get(key)}
+
+
+class OnBehalfRatingForm(RatingForm):
+    """A rating someone gave in person, by phone or on paper, recorded by the service's staff."""
+
+    person = forms.ModelChoiceField(label=_("On behalf of"), queryset=Person.objects.none())
+    channel = forms.ChoiceField(label=_("How did they give it?"), choices=[
+        (Channel.PHONE, _("By phone")), (Channel.IN_PERSON, _("In person")), (Channel.PAPER, _("On paper"))])
+    consent = forms.BooleanField(label=_("They agreed to this rating being recorded in their name."),
+                                 required=False)
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.none()
+        self.order_fields(["person", "channel", "overall", *self.dimension_names, "comment", "consent"])
 
 
 class ReplyForm(forms.Form):
@@ -510,3 +527,46 @@ class ActionForm(forms.Form):
 
 class PublishForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class AttributeForm(forms.Form):
+    """One extra question of an Open311 service (a GeoReport v2 `attribute`). A row left without a
+    code, a description and values is skipped; the service function checks the rest."""
+
+    code = forms.CharField(label=_("Code"), required=False, max_length=40,
+                           help_text=_("Letters, digits, '-', '_' or '.'; apps send it as attribute[CODE]."))
+    description = forms.CharField(label=_("Question or information"), required=False, max_length=255)
+    datatype = forms.ChoiceField(label=_("Kind of answer"), choices=ServiceAttribute.Datatype.choices)
+    variable = forms.BooleanField(label=_("Asks for an answer (untick for information only)"), required=False,
+                                  initial=True)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    order = forms.IntegerField(label=_("Order"), required=False, min_value=1)
+    datatype_description = forms.CharField(label=_("Hint about the answer"), required=False, max_length=255)
+    values = forms.CharField(
+        label=_("Values to choose from"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For one choice or several choices: one value a line, as key = name (e.g. small = Small)."))
+
+    def clean_values(self) -> list[dict]:
+        values = []
+        for number, line in enumerate(self.cleaned_data["values"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            key, sep, name = line.partition("=")
+            if not sep or not key.strip() or not name.strip():
+                raise forms.ValidationError(_("Line %(n)s: write key = name.") % {"n": number})
+            values.append({"key": key.strip(), "name": name.strip()})
+        return values
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("code") or data.get("description") or data.get("values"))
+
+    @staticmethod
+    def initial_for(attribute: ServiceAttribute) -> dict:
+        return {"code": attribute.code, "description": attribute.description, "datatype": attribute.datatype,
+                "variable": attribute.variable, "required": attribute.required, "order": attribute.order,
+                "datatype_description": attribute.datatype_description,
+                "values": "\n".join(f"{v.get('key')} = {v.get('name')}" for v in attribute.values)}
+
+
+AttributeFormSet = forms.formset_factory(AttributeForm, extra=3, can_delete=True, max_num=50, absolute_max=60)

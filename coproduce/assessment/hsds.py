@@ -1,8 +1,11 @@
 """Open Referral HSDS 3.0 input and output for the service directory.
 
 Two forms of the same data:
-- a tabular data package: a zip of CSV files (organization, service, location, address,
-  service_at_location, phone, schedule, language, service_area) plus `datapackage.json`;
+- a tabular data package: a zip of CSV files named as the HSDS 3.0 tabular schema names them
+  (`organizations.csv`, `services.csv`, `service_at_location.csv`, `locations.csv`, `phones.csv`,
+  `addresses.csv`, `schedules.csv`, `service_areas.csv`, `languages.csv`: `PATHS`, in the schema's
+  order) plus `datapackage.json`; on import the singular names of older packages (`service.csv`, …)
+  are read too;
 - JSON: a list of HSDS `service` objects with their organization, phones, schedules, languages,
   service_areas and service_at_locations (each with its location and addresses) nested.
 
@@ -21,20 +24,29 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
 
+# The tables we read and write, in the order of the HSDS 3.0 tabular schema, with our columns.
 TABLES: dict[str, list[str]] = {
     "organization": ["id", "name", "alternate_name", "description", "email", "website", "parent_organization_id"],
     "service": ["id", "organization_id", "name", "alternate_name", "description", "url", "email", "status",
                 "application_process", "fees_description", "eligibility_description", "minimum_age",
                 "maximum_age", "last_modified", "audience"],
+    "service_at_location": ["id", "service_id", "location_id", "description"],
     "location": ["id", "location_type", "organization_id", "name", "description", "latitude", "longitude"],
+    "phone": ["id", "service_id", "location_id", "number", "type", "description"],
     "address": ["id", "location_id", "address_1", "city", "state_province", "postal_code", "country",
                 "address_type"],
-    "service_at_location": ["id", "service_id", "location_id", "description"],
-    "phone": ["id", "service_id", "location_id", "number", "type", "description"],
     "schedule": ["id", "service_id", "location_id", "freq", "byday", "opens_at", "closes_at", "description"],
-    "language": ["id", "service_id", "name", "code", "note"],
     "service_area": ["id", "service_id", "name", "description", "uri"],
+    "language": ["id", "service_id", "name", "code", "note"],
+}
+# Each table's file in a data package: the `path` the HSDS 3.0 tabular schema gives it.
+PATHS: dict[str, str] = {
+    "organization": "organizations.csv", "service": "services.csv",
+    "service_at_location": "service_at_location.csv", "location": "locations.csv", "phone": "phones.csv",
+    "address": "addresses.csv", "schedule": "schedules.csv", "service_area": "service_areas.csv",
+    "language": "languages.csv",
 }
 REQUIRED_TABLES = ("organization", "service")
 SERVICE_STATUSES = ("active", "inactive", "defunct", "temporarily closed")
@@ -57,7 +69,7 @@ def datapackage(tables: dict) -> dict:
         "profile": "tabular-data-package",
         "title": "Service directory (Open Referral HSDS 3.0)",
         "resources": [
-            {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            {"name": name, "path": PATHS[name], "profile": "tabular-data-resource", "format": "csv",
              "mediatype": "text/csv", "encoding": "utf-8",
              "schema": {"fields": [{"name": col, "type": "string"} for col in TABLES[name]], "primaryKey": "id"}}
             for name in TABLES if name in tables
@@ -74,7 +86,7 @@ def to_zip(tables: dict) -> bytes:
             writer.writeheader()
             for row in tables.get(name, []):
                 writer.writerow({col: row.get(col, "") for col in columns})
-            archive.writestr(f"{name}.csv", out.getvalue())
+            archive.writestr(PATHS[name], out.getvalue())
         archive.writestr("datapackage.json", json.dumps(datapackage(tables), indent=2))
     return buffer.getvalue()
 
@@ -128,31 +140,32 @@ def from_zip(data: bytes) -> dict:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise HsdsError("This is not a zip file.") from None
+        raise HsdsError(_("This is not a zip file.")) from None
     names = {name.rsplit("/", 1)[-1]: name for name in archive.namelist()}
     tables: dict[str, list[dict]] = {}
     total = 0
     for table in TABLES:
-        member = names.get(f"{table}.csv")
+        file = PATHS[table] if PATHS[table] in names else f"{table}.csv"  # HSDS 3 name, else the old one
+        member = names.get(file)
         if member is None:
             continue
         if archive.getinfo(member).file_size > 50 * 1024 * 1024:
-            raise HsdsError(f"{table}.csv is too large.")
+            raise HsdsError(_("%(file)s is too large.") % {"file": file})
         try:
             text = archive.read(member).decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise HsdsError(f"{table}.csv is not UTF-8.") from None
+            raise HsdsError(_("%(file)s is not UTF-8.") % {"file": file}) from None
         reader = csv.DictReader(io.StringIO(text))
         if "id" not in (reader.fieldnames or []):
-            raise HsdsError(f"{table}.csv has no id column.")
+            raise HsdsError(_("%(file)s has no id column.") % {"file": file})
         rows = [{k: _text(v) for k, v in row.items() if k} for row in reader]
         total += len(rows)
         if total > MAX_ROWS:
-            raise HsdsError(f"More than {MAX_ROWS} rows.")
+            raise HsdsError(_("More than %(n)s rows.") % {"n": MAX_ROWS})
         tables[table] = rows
-    missing = [t for t in REQUIRED_TABLES if t not in tables]
+    missing = [PATHS[t] for t in REQUIRED_TABLES if t not in tables]
     if missing:
-        raise HsdsError("Missing " + ", ".join(f"{t}.csv" for t in missing) + ".")
+        raise HsdsError(_("The package has no %(files)s.") % {"files": ", ".join(missing)})
     return tables
 
 
@@ -162,13 +175,13 @@ def from_json(data) -> dict:
         try:
             data = json.loads(data)
         except (ValueError, UnicodeDecodeError):
-            raise HsdsError("This is not valid JSON.") from None
+            raise HsdsError(_("This is not valid JSON.")) from None
     if isinstance(data, dict):
         data = data.get("contents", [data] if "id" in data else None)
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-        raise HsdsError("Expected a list of HSDS service objects.")
+        raise HsdsError(_("Expected a list of HSDS service objects."))
     if len(data) > MAX_ROWS:
-        raise HsdsError(f"More than {MAX_ROWS} services.")
+        raise HsdsError(_("More than %(n)s services.") % {"n": MAX_ROWS})
     tables: dict[str, dict[str, dict]] = {name: {} for name in TABLES}
     extra_rows: dict[str, list[dict]] = {name: [] for name in TABLES}
 
@@ -240,11 +253,11 @@ def validate(tables: dict, *, area_lookup) -> list[dict]:
         for i, row in enumerate(tables.get(table, [])):
             value = row.get("id", "")
             if not value:
-                err(table, i, "id", "An id is required.")
+                err(table, i, "id", _("An id is required."))
             elif not _is_uuid(value):
-                err(table, i, "id", "The id must be a UUID.")
+                err(table, i, "id", _("The id must be a UUID."))
             elif value in seen:
-                err(table, i, "id", "This id is used twice.")
+                err(table, i, "id", _("This id is used twice."))
             seen.add(value)
         ids[table] = seen
 
@@ -252,77 +265,77 @@ def validate(tables: dict, *, area_lookup) -> list[dict]:
         value = row.get(field, "")
         if not value:
             if required:
-                err(table, i, field, f"A {field} is required.")
+                err(table, i, field, _("A %(field)s is required.") % {"field": field})
             return
         if value not in ids[target]:
-            err(table, i, field, f"No {target} with id {value} in this file.")
+            err(table, i, field, _("No %(table)s with id %(id)s in this package.") % {"table": target, "id": value})
 
     for i, row in enumerate(tables.get("organization", [])):
         if not row.get("name"):
-            err("organization", i, "name", "A name is required.")
+            err("organization", i, "name", _("A name is required."))
     for i, row in enumerate(tables.get("service", [])):
         if not row.get("name"):
-            err("service", i, "name", "A name is required.")
+            err("service", i, "name", _("A name is required."))
         elif len(row["name"]) > 160:
-            err("service", i, "name", "The name is longer than 160 characters.")
+            err("service", i, "name", _("The name is longer than 160 characters."))
         ref("service", i, row, "organization_id", "organization", required=True)
         if row.get("status") and row["status"] not in SERVICE_STATUSES:
-            err("service", i, "status", "Status must be one of: " + ", ".join(SERVICE_STATUSES) + ".")
+            err("service", i, "status", _("Status must be one of: %(values)s.") % {"values": ", ".join(SERVICE_STATUSES)})
         if row.get("email"):
             try:
                 validate_email(row["email"])
             except ValidationError:
-                err("service", i, "email", "Not a valid email address.")
+                err("service", i, "email", _("Not a valid email address."))
         if row.get("url"):
             try:
                 URLValidator()(row["url"])
             except ValidationError:
-                err("service", i, "url", "Not a valid URL.")
+                err("service", i, "url", _("Not a valid URL."))
         for field in ("minimum_age", "maximum_age"):
             if row.get(field) and not (row[field].isdigit() and int(row[field]) <= 150):
-                err("service", i, field, "Give an age in whole years.")
+                err("service", i, field, _("Give an age in whole years."))
     for i, row in enumerate(tables.get("location", [])):
         if row.get("location_type") and row["location_type"] not in ("physical", "postal", "virtual"):
-            err("location", i, "location_type", "Must be physical, postal or virtual.")
+            err("location", i, "location_type", _("Must be physical, postal or virtual."))
         if row.get("latitude") and not _number(row["latitude"], -90, 90):
-            err("location", i, "latitude", "Not a latitude.")
+            err("location", i, "latitude", _("Not a latitude."))
         if row.get("longitude") and not _number(row["longitude"], -180, 180):
-            err("location", i, "longitude", "Not a longitude.")
+            err("location", i, "longitude", _("Not a longitude."))
         ref("location", i, row, "organization_id", "organization")
     for i, row in enumerate(tables.get("address", [])):
         ref("address", i, row, "location_id", "location", required=True)
         if not row.get("address_1"):
-            err("address", i, "address_1", "The first line of the address is required.")
+            err("address", i, "address_1", _("The first line of the address is required."))
     for i, row in enumerate(tables.get("service_at_location", [])):
         ref("service_at_location", i, row, "service_id", "service", required=True)
         ref("service_at_location", i, row, "location_id", "location", required=True)
     for i, row in enumerate(tables.get("phone", [])):
         if not row.get("number"):
-            err("phone", i, "number", "A number is required.")
+            err("phone", i, "number", _("A number is required."))
         ref("phone", i, row, "service_id", "service")
         ref("phone", i, row, "location_id", "location")
         if not row.get("service_id") and not row.get("location_id"):
-            err("phone", i, "service_id", "A phone belongs to a service or a location.")
+            err("phone", i, "service_id", _("A phone belongs to a service or a location."))
     for i, row in enumerate(tables.get("schedule", [])):
         ref("schedule", i, row, "service_id", "service")
         ref("schedule", i, row, "location_id", "location")
         if not row.get("service_id") and not row.get("location_id"):
-            err("schedule", i, "service_id", "A schedule belongs to a service or a location.")
+            err("schedule", i, "service_id", _("A schedule belongs to a service or a location."))
         if row.get("freq") and row["freq"] not in ("WEEKLY", "MONTHLY"):
-            err("schedule", i, "freq", "Must be WEEKLY or MONTHLY.")
+            err("schedule", i, "freq", _("Must be WEEKLY or MONTHLY."))
         if row.get("byday") and not DAY_RE.match(row["byday"].replace(" ", "").upper()):
-            err("schedule", i, "byday", "Days must be like MO,TU,WE.")
+            err("schedule", i, "byday", _("Days must be like MO,TU,WE."))
         for field in ("opens_at", "closes_at"):
             if row.get(field) and not TIME_RE.match(row[field]):
-                err("schedule", i, field, "Give a time as HH:MM.")
+                err("schedule", i, field, _("Give a time as HH:MM."))
         if bool(row.get("opens_at")) != bool(row.get("closes_at")):
-            err("schedule", i, "closes_at", "Give both the opening and the closing time.")
+            err("schedule", i, "closes_at", _("Give both the opening and the closing time."))
     for i, row in enumerate(tables.get("language", [])):
         ref("language", i, row, "service_id", "service", required=True)
         if not (row.get("code") or row.get("name")):
-            err("language", i, "code", "A language code or name is required.")
+            err("language", i, "code", _("A language code or name is required."))
     for i, row in enumerate(tables.get("service_area", [])):
         ref("service_area", i, row, "service_id", "service", required=True)
         if area_lookup(row.get("name", ""), row.get("uri", "")) is None:
-            err("service_area", i, "name", f"Unknown area {row.get('name') or row.get('uri')!r}.")
+            err("service_area", i, "name", _("Unknown area %(area)s.") % {"area": repr(row.get("name") or row.get("uri"))})
     return errors

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import check_on_behalf
 from coproduce.core.permissions import person_of, require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -169,24 +170,88 @@ def update_service(actor, service: Service, *, areas=None, languages=None, sched
     return service
 
 
+ATTRIBUTE_CODE_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_VALUES = 100
+LIST_DATATYPES = (ServiceAttribute.Datatype.SINGLE, ServiceAttribute.Datatype.MULTI)
+
+
+def _clean_attribute(service: Service, item: dict, order: int) -> ServiceAttribute:
+    """One attribute of a service definition, checked; errors keyed by the attribute's field."""
+    errors: dict[str, list] = {}
+    code = str(item.get("code") or "").strip()
+    if not code:
+        errors["code"] = [_("Please give a code.")]
+    elif not ATTRIBUTE_CODE_RE.match(code):
+        errors["code"] = [_("Use only letters, digits, '-', '_' and '.' in a code.")]
+    datatype = item.get("datatype") or ServiceAttribute.Datatype.STRING
+    if datatype not in ServiceAttribute.Datatype.values:
+        errors["datatype"] = [_("Choose a data type from the list.")]
+    try:
+        order = int(item.get("order") or order)
+        if order < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["order"] = [_("Give a whole number from 1.")]
+    variable = bool(item.get("variable", True))
+    required = bool(item.get("required", False))
+    if required and not variable:
+        errors["required"] = [_("Information shown to the reporter cannot be required.")]
+    values = []
+    for value in item.get("values") or []:
+        key, name = str(value.get("key") or "").strip(), str(value.get("name") or "").strip()
+        if not key or not name:
+            errors["values"] = [_("Every value needs a key and a name.")]
+            break
+        values.append({"key": key, "name": name})
+    if "values" not in errors:
+        if datatype in LIST_DATATYPES and not values:
+            errors["values"] = [_("A list attribute needs values.")]
+        elif datatype not in LIST_DATATYPES and values:
+            errors["values"] = [_("Only a one-choice or several-choices attribute has values.")]
+        elif len({v["key"] for v in values}) != len(values):
+            errors["values"] = [_("The keys of the values must be unique.")]
+        elif len(values) > MAX_ATTRIBUTE_VALUES:
+            errors["values"] = [_("At most %(n)s values.") % {"n": MAX_ATTRIBUTE_VALUES}]
+    row = ServiceAttribute(
+        service=service, code=code, datatype=datatype, variable=variable, required=required, values=values,
+        order=order if "order" not in errors else 1, description=str(item.get("description") or "").strip(),
+        datatype_description=str(item.get("datatype_description") or "").strip())
+    try:
+        full_clean(row, exclude=["service"])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
+    return row
+
+
 @transaction.atomic
 def set_open311_attributes(actor, service: Service, attributes: list[dict], channel=Channel.WEB) -> None:
-    """Replace the extra questions the Open311 service asks (its service definition)."""
+    """Replace the extra questions the Open311 service asks (its GeoReport v2 service definition):
+    each a dict of code, description, datatype, required, variable, order (default: its place),
+    datatype_description and values ([{key, name}], for one-choice and several-choices lists only).
+    Errors name the attribute and its field: "attributes.<index>.<field>"; nothing is changed."""
     require(actor, "assessment.change_service", service)
-    rows, codes = [], set()
+    if len(attributes) > MAX_ATTRIBUTES:
+        raise ValidationError({"attributes": [_("At most %(n)s attributes.") % {"n": MAX_ATTRIBUTES}]})
+    rows, codes, errors = [], set(), {}
     for i, item in enumerate(attributes):
-        row = ServiceAttribute(service=service, order=item.get("order", i + 1), **{
-            k: v for k, v in item.items() if k in {"code", "variable", "datatype", "required",
-                                                   "datatype_description", "description", "values"}})
-        full_clean(row, exclude=["service"])
+        try:
+            row = _clean_attribute(service, item, i + 1)
+        except ValidationError as exc:
+            errors.update({f"attributes.{i}.{field}": messages for field, messages in exc.message_dict.items()})
+            continue
         if row.code in codes:
-            raise ValidationError({"attributes": [_("Attribute codes must be unique.")]})
-        if row.datatype in ("singlevaluelist", "multivaluelist") and not row.values:
-            raise ValidationError({"attributes": [_("A list attribute needs values.")]})
+            errors[f"attributes.{i}.code"] = [_("Attribute codes must be unique.")]
         codes.add(row.code)
         rows.append(row)
+    if errors:
+        raise ValidationError(errors)
     service.attributes.all().delete()
     ServiceAttribute.objects.bulk_create(rows)
+    Service.objects.filter(pk=service.pk).update(updated_at=timezone.now())  # the Open311 changeset
     audit.record(actor, "service.set_attributes", service, organisation=service.organisation,
                  channel=_channel(channel), details={"codes": sorted(codes)})
 
@@ -576,18 +641,29 @@ def _validate_rating(service: Service, overall, dimensions, comment) -> tuple[in
 
 @transaction.atomic
 def rate_service(actor, service: Service, *, overall, dimensions: dict | None = None, comment: str = "",
-                 on_behalf_of: Person | None = None, channel=Channel.WEB) -> Rating:
-    """Give or change one's rating of a service. The summary and the month buckets change in the same
+                 on_behalf_of: Person | None = None, channel=Channel.WEB, consent=None) -> Rating:
+    """Give or change one's rating of a service, or (the service's staff) record the rating someone
+    gave in person, by phone or on paper: the shared act-for rule (`core.on_behalf`) asks for a channel
+    other than the web and their consent. The summary and the month buckets change in the same
     transaction, under a lock on the service's summary row."""
-    if on_behalf_of is not None:
-        require(actor, "core.act_for_person", on_behalf_of)
-        person = on_behalf_of
+    channel = _channel(channel)
+    errors: dict = {}
+    on_behalf = check_on_behalf(actor, on_behalf_of, errors, channel=channel, consent=consent)
+    if on_behalf is not None:
+        require(actor, "assessment.file_on_behalf", service)
+        require(actor, "core.act_for_person", on_behalf)
+        person = on_behalf
         if service.status != Service.Status.ACTIVE:
             raise PermissionDenied("assessment.rate_service")
     else:
         require(actor, "assessment.rate_service", service)
         person = person_of(actor)
-    overall, dims, comment = _validate_rating(service, overall, dimensions, comment)
+    try:
+        overall, dims, comment = _validate_rating(service, overall, dimensions, comment)
+    except ValidationError as exc:
+        errors = exc.message_dict | errors
+    if errors:
+        raise ValidationError(errors)
     summary = _locked_summary(service)
     rating = Rating.objects.select_for_update().filter(service=service, person=person).first()
     now = timezone.now()
@@ -605,8 +681,8 @@ def rate_service(actor, service: Service, *, overall, dimensions: dict | None = 
     if rating.status == Rating.Status.VISIBLE:
         _apply(summary, service.pk, overall, dims, now, +1)
     summary.save()
-    audit.record(actor, action, rating, organisation=service.organisation, on_behalf_of=on_behalf_of,
-                 channel=channel, details={"overall": overall, "before": before})
+    audit.record(actor, action, rating, organisation=service.organisation, on_behalf_of=on_behalf,
+                 channel=_channel(channel), details={"overall": overall, "before": before})
     return rating
 
 
@@ -720,14 +796,15 @@ def import_hsds(actor, organisation: Organisation, tables: dict, channel=Channel
     for i, row in enumerate(tables.get("service", [])):
         if hsds._is_uuid(row.get("id", "")) and uuid_of(row["id"]) in clash:
             errors.append({"table": "service", "row": i + 2, "field": "id",
-                           "message": "This service belongs to another organisation."})
+                           "message": _("This service belongs to another organisation.")})
     for i, row in enumerate(tables.get("location", [])):
         if hsds._is_uuid(row.get("id", "")) and uuid_of(row["id"]) in clash_loc:
             errors.append({"table": "location", "row": i + 2, "field": "id",
-                           "message": "This location belongs to another organisation."})
+                           "message": _("This location belongs to another organisation.")})
     if errors:
-        raise ValidationError({"file": [f"{e['table']}.csv line {e['row']}, {e['field']}: {e['message']}"
-                                        for e in errors]})
+        raise ValidationError({"file": [_("%(file)s line %(row)s, %(field)s: %(message)s") % {
+            "file": hsds.PATHS[e["table"]], "row": e["row"], "field": e["field"], "message": e["message"]}
+            for e in errors]})
 
     def by(table, key):
         index: dict[str, list] = {}

@@ -498,14 +498,16 @@ def _headers_for(question: SurveyQuestion) -> list[str]:
     return [f"{question.field} {question.text}"]
 
 
-def responses_csv(survey: Survey, *, with_identity: bool) -> str:
+def responses_csv(survey: Survey, *, with_identity: bool, with_detail: bool) -> str:
     """One row per response, one column per question (per option for multi-column kinds). The
-    respondent's identity only `with_identity` (and never for an anonymous survey)."""
-    questions = list(survey.questions.all())
+    respondent's identity only `with_identity` (and never for an anonymous survey). Free-text answers,
+    the exact submission time and the channel only `with_detail` (the survey's team): without it the
+    export holds what the public results page shows, responses numbered 1, 2, … in the page's order."""
+    questions = [q for q in survey.questions.all() if with_detail or q.kind != Kind.TEXT]
     identity = with_identity and not survey.is_anonymous
     out = io.StringIO()
     writer = csv.writer(out)
-    header = ["response", "submitted_at", "channel"]
+    header = ["response", "submitted_at", "channel"] if with_detail else ["response"]
     if identity:
         header += ["person_id", "person_name"]
     for question in questions:
@@ -520,9 +522,9 @@ def responses_csv(survey: Survey, *, with_identity: bool) -> str:
     with collector_paused():
         ids, columns = answer_columns(survey)
         answered = [(question, columns.get(question.pk, {})) for question in questions]
-        for rid in ids:
+        for number, rid in enumerate(ids, start=1):
             response = meta[rid]
-            cells = [response.pk, response.submitted_at.isoformat(), response.channel]
+            cells = [response.pk, response.submitted_at.isoformat(), response.channel] if with_detail else [number]
             if identity:
                 cells += [response.person_id or "", people.get(response.pk, "")]
             for question, column in answered:

@@ -311,14 +311,16 @@ def survey_results_page(request, slug):
     return render(request, "assessment/survey_results.html", {
         "survey": item, "results": results, "can_send": can_send,
         "groupable": [q for q in item.questions.all() if q.kind == "single"],
-        "can_export": True})
+        "can_export": True, "full_export": can_send})
 
 
 def survey_csv(request, slug):
     item = _survey(slug)
     require(request.user, "assessment.view_survey_results", item)
     with_identity = request.user.has_perm("assessment.view_survey_identities", item)
-    response = HttpResponse(surveys.responses_csv(item, with_identity=with_identity), content_type="text/csv")
+    with_detail = request.user.has_perm("assessment.view_survey_texts", item)
+    response = HttpResponse(surveys.responses_csv(item, with_identity=with_identity, with_detail=with_detail),
+                            content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="survey-{item.slug}.csv"'
     return response
 

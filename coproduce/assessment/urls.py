@@ -74,9 +74,11 @@ urlpatterns = [
     path("<slug:slug>/actions/", inspection_views.service_actions, name="service_actions"),
     path("<slug:slug>/", views.service, name="service"),
     path("<slug:slug>/edit/", views.service_edit, name="service_edit"),
+    path("<slug:slug>/open311/", views.service_attributes, name="service_attributes"),
     path("<slug:slug>/report/", views.complain, name="complain"),
     path("<slug:slug>/report/on-behalf/", views.complain_on_behalf, name="complain_on_behalf"),
     path("<slug:slug>/complaints/", views.complaint_queue, name="complaint_queue"),
     path("<slug:slug>/ratings/", views.ratings, name="ratings"),
     path("<slug:slug>/rate/", views.rate, name="rate"),
+    path("<slug:slug>/rate/on-behalf/", views.rate_on_behalf, name="rate_on_behalf"),
 ]

@@ -19,6 +19,7 @@ from coproduce.core.views import apply_errors, page_of
 
 from . import hsds, services
 from .forms import (
+    AttributeFormSet,
     ComplaintForm,
     DirectoryFilterForm,
     FollowUpForm,
@@ -27,6 +28,7 @@ from .forms import (
     ModerateForm,
     NoteForm,
     OnBehalfComplaintForm,
+    OnBehalfRatingForm,
     RatingForm,
     ReplyForm,
     ReportRatingForm,
@@ -88,8 +90,8 @@ def service(request, slug):
 def _save_service(request, form, *, organisation=None, svc=None):
     try:
         if svc is None:
-            return services.create_service(request.user, organisation, **form.service_fields(), **form.details())
-        return services.update_service(request.user, svc, **form.service_fields(), **form.details())
+            return services.create_service(request.user, organisation, **form.service_values(), **form.details())
+        return services.update_service(request.user, svc, **form.service_values(), **form.details())
     except ValidationError as exc:
         apply_errors(form, exc)
     return None
@@ -121,6 +123,34 @@ def service_edit(request, slug):
             return redirect(svc)
     return render(request, "assessment/service_form.html", {"form": form, "service": svc,
                                                             "organisation": svc.organisation})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_attributes(request, slug):
+    """The Open311 service definition: the extra questions reporters answer (no JavaScript: three
+    blank rows each time; save to get more)."""
+    svc = _service(slug)
+    require(request.user, "assessment.change_service", svc)
+    initial = [AttributeFormSet.form.initial_for(a) for a in svc.attributes.all()]
+    formset = AttributeFormSet(request.POST or None, initial=initial, prefix="attributes")
+    if request.method == "POST" and formset.is_valid():
+        kept = [form for form in formset.forms
+                if not form.is_blank() and not form.cleaned_data.get("DELETE")]
+        try:
+            services.set_open311_attributes(request.user, svc, [form.cleaned_data for form in kept])
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items():  # "attributes.<index>.<field>": next to the field
+                parts = key.split(".")
+                if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(kept):
+                    form = kept[int(parts[1])]
+                    form.add_error(parts[2] if parts[2] in form.fields else None, errors)
+                else:
+                    formset.non_form_errors().extend(errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("assessment:service_attributes", slug=svc.slug)
+    return render(request, "assessment/service_attributes.html", {"service": svc, "formset": formset})
 
 
 @login_required
@@ -198,12 +228,17 @@ def _people_for(user):
     return people.order_by("name", "id")
 
 
+def _on_behalf_form(request, slug, form_class):
+    """The service and the form of a page where its staff record something in someone's name."""
+    svc = _service(slug)
+    require(request.user, "assessment.file_on_behalf", svc)
+    return svc, form_class(request.POST or None, service=svc, people=_people_for(request.user))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def complain_on_behalf(request, slug):
-    svc = _service(slug)
-    require(request.user, "assessment.file_on_behalf", svc)
-    form = OnBehalfComplaintForm(request.POST or None, service=svc, people=_people_for(request.user))
+    svc, form = _on_behalf_form(request, slug, OnBehalfComplaintForm)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -416,6 +451,24 @@ def rate(request, slug):
             messages.success(request, _("Thank you for your rating."))
             return redirect("assessment:ratings", slug=svc.slug)
     return render(request, "assessment/rate.html", {"service": svc, "form": form, "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rate_on_behalf(request, slug):
+    svc, form = _on_behalf_form(request, slug, OnBehalfRatingForm)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.rate_service(request.user, svc, overall=data["overall"], dimensions=form.dimensions(),
+                                  comment=data["comment"], on_behalf_of=data["person"], channel=data["channel"],
+                                  consent=data["consent"])
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Their rating is recorded."))
+            return redirect("assessment:ratings", slug=svc.slug)
+    return render(request, "assessment/rate.html", {"service": svc, "form": form, "on_behalf": True})
 
 
 @login_required

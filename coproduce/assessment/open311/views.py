@@ -156,7 +156,7 @@ def _create_request(request, fmt):
         return s.errors(fmt, 400, "service_code was not provided.")
     service = open311_services().filter(open311_code=code).first()
     if service is None:
-        return s.errors(fmt, 400, f"service_code {code} was not found.")
+        return s.errors(fmt, 404, f"service_code {code} was not found.")
     attributes: dict = {}
     for key in data:
         match = ATTRIBUTE_RE.match(key)

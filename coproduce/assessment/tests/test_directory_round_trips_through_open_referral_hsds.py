@@ -23,17 +23,18 @@ def read_zip(data: bytes) -> dict:
 
 def test_export_is_a_data_package_with_the_core_tables(client, care):
     files = read_zip(client.get("/services/export.zip").content)
-    for table in ("organization", "service", "location", "service_at_location", "phone", "schedule", "language"):
-        assert f"{table}.csv" in files
+    for name in ("organizations.csv", "services.csv", "locations.csv", "service_at_location.csv", "phones.csv",
+                 "schedules.csv", "languages.csv"):
+        assert name in files
     package = json.loads(files["datapackage.json"])
     assert package["profile"] == "tabular-data-package"
-    assert {r["path"] for r in package["resources"]} >= {"service.csv", "organization.csv"}
-    services_rows = list(csv.DictReader(io.StringIO(files["service.csv"].decode())))
+    assert {r["path"] for r in package["resources"]} >= {"services.csv", "organizations.csv"}
+    services_rows = list(csv.DictReader(io.StringIO(files["services.csv"].decode())))
     assert services_rows[0]["name"] == "Home Care" and services_rows[0]["status"] == "active"
     assert services_rows[0]["eligibility_description"] == "Adults in Testville"
-    schedule = list(csv.DictReader(io.StringIO(files["schedule.csv"].decode())))[0]
+    schedule = list(csv.DictReader(io.StringIO(files["schedules.csv"].decode())))[0]
     assert (schedule["byday"], schedule["opens_at"], schedule["closes_at"]) == ("MO,TU,WE,TH,FR", "09:00", "17:00")
-    languages = {r["code"] for r in csv.DictReader(io.StringIO(files["language.csv"].decode()))}
+    languages = {r["code"] for r in csv.DictReader(io.StringIO(files["languages.csv"].decode()))}
     assert languages == {"en", "pl"}
     data = json.loads(client.get("/services/export.json").content)
     assert data[0]["name"] == "Home Care" and data[0]["organization"]["name"] == "Social Care"
@@ -91,17 +92,17 @@ def test_a_good_package_imports_everything(personas, world):
 
 
 @pytest.mark.parametrize("table,change,message", [
-    ("service", {"name": ""}, "service.csv line 2, name"),
-    ("service", {"organization_id": str(uuid.uuid4())}, "service.csv line 2, organization_id"),
-    ("service", {"status": "open"}, "service.csv line 2, status"),
-    ("service", {"email": "nope"}, "service.csv line 2, email"),
-    ("service", {"id": "not-a-uuid"}, "service.csv line 2, id"),
-    ("location", {"latitude": "123"}, "location.csv line 2, latitude"),
-    ("schedule", {"byday": "Monday"}, "schedule.csv line 2, byday"),
-    ("schedule", {"opens_at": "9am"}, "schedule.csv line 2, opens_at"),
-    ("phone", {"number": ""}, "phone.csv line 2, number"),
-    ("language", {"service_id": str(uuid.uuid4())}, "language.csv line 2, service_id"),
-    ("service_area", {"name": "Atlantis"}, "service_area.csv line 2, name"),
+    ("service", {"name": ""}, "services.csv line 2, name"),
+    ("service", {"organization_id": str(uuid.uuid4())}, "services.csv line 2, organization_id"),
+    ("service", {"status": "open"}, "services.csv line 2, status"),
+    ("service", {"email": "nope"}, "services.csv line 2, email"),
+    ("service", {"id": "not-a-uuid"}, "services.csv line 2, id"),
+    ("location", {"latitude": "123"}, "locations.csv line 2, latitude"),
+    ("schedule", {"byday": "Monday"}, "schedules.csv line 2, byday"),
+    ("schedule", {"opens_at": "9am"}, "schedules.csv line 2, opens_at"),
+    ("phone", {"number": ""}, "phones.csv line 2, number"),
+    ("language", {"service_id": str(uuid.uuid4())}, "languages.csv line 2, service_id"),
+    ("service_area", {"name": "Atlantis"}, "service_areas.csv line 2, name"),
     ("service_at_location", {"location_id": str(uuid.uuid4())}, "service_at_location.csv line 2, location_id"),
 ])
 def test_one_bad_row_imports_nothing_and_is_reported(personas, world, table, change, message):
@@ -125,7 +126,7 @@ def test_the_upload_page_lists_bad_rows_and_refuses_other_file_types(personas, w
     upload = SimpleUploadedFile("dir.zip", hsds.to_zip(tables), content_type="application/zip")
     response = client.post("/services/import/", {"organisation": world.group.pk, "file": upload})
     assert response.status_code == 200
-    assert b"service.csv line 2, name" in response.content and b"phone.csv line 2, number" in response.content
+    assert b"services.csv line 2, name" in response.content and b"phones.csv line 2, number" in response.content
     assert not Service.objects.exists()
     exe = SimpleUploadedFile("dir.zip", b"MZ\x90\x00evil", content_type="application/zip")
     response = client.post("/services/import/", {"organisation": world.group.pk, "file": exe})

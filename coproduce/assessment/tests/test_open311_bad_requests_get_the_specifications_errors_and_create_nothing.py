@@ -1,4 +1,5 @@
-"""Bad api_key (403), missing or invalid fields and unknown service_code (400): spec errors, nothing made."""
+"""Bad api_key (403), missing or invalid fields (400) and unknown service_code (404, as GeoReport v2's
+"Possible Errors" for POST Service Request say): spec errors, nothing made."""
 
 import json
 import xml.etree.ElementTree as ET
@@ -27,7 +28,7 @@ def errors_of(response, fmt):
     ({"api_key": "wrong"}, 403, "api_key"),
     ({"api_key": ""}, 403, "api_key"),
     ({"service_code": ""}, 400, "service_code"),
-    ({"service_code": "NOPE"}, 400, "service_code"),
+    ({"service_code": "NOPE"}, 404, "service_code NOPE was not found"),
     ({"attribute[WHISHETN]": ""}, 400, "WHISHETN"),
     ({"attribute[WHISHETN]": "999"}, 400, "WHISHETN"),
     ({"attribute[DEPTH]": "deep"}, 400, "DEPTH"),
