@@ -155,10 +155,21 @@ def load(town) -> None:
         admin, town.organisations["Adult Social Care"], name="Trained inspector", channel=SYSTEM,
         description="Trained to inspect care services with staff, as a citizen inspector.",
         criteria="Completed the citizen inspector course and one inspection visit.")
+    # Awards are never public when made: the people who have a login chose to show some of theirs.
+    shown = []
     if "broker" in town.people:
-        services.award_badge(admin, broker, town.people["broker"], show_on_profile=True, channel=SYSTEM)
+        shown.append(services.award_badge(admin, broker, town.people["broker"], channel=SYSTEM))
     for index, person in enumerate(town.citizens[:12]):
         if person.user_id is None:
             continue
-        services.award_badge(admin, codesigner if index % 2 else hundred, person, show_on_profile=index % 3 == 0,
-                             evidence="Demo award", channel=SYSTEM)
+        award = services.award_badge(admin, codesigner if index % 2 else hundred, person, evidence="Demo award",
+                                     channel=SYSTEM)
+        if index % 3 == 0:
+            shown.append(award)
+    for award in shown:
+        services.set_award_consent(award.person.user, award, True)
+    # One assisted member (no login) agreed on the paper award form; staff record it in her name.
+    assisted = next((p for p in town.citizens if p.user_id is None), None)
+    if assisted is not None:
+        award = services.award_badge(admin, hundred, assisted, evidence="Demo award", channel=Channel.PAPER)
+        services.set_award_consent(admin, award, True, consent=True, channel=Channel.PAPER)

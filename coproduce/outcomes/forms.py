@@ -183,14 +183,9 @@ class BadgeClassForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(),
+                                    help_text=_("The badge is not public until the person chooses to show it."))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    show_on_profile = forms.BooleanField(
-        label=_("The person agreed to show this badge on their public profile"), required=False)
-    channel = forms.ChoiceField(label=_("How was their agreement given?"), required=False, choices=[
-        (Channel.WEB, _("Not asked yet (they decide later)")), (Channel.IN_PERSON, _("In person")),
-        (Channel.PHONE, _("By phone")), (Channel.PAPER, _("On paper")),
-    ])
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,4 +193,17 @@ class AwardForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    """The holder's own choice; staff recording it for an assisted member also say how they heard it
+    and that the person agreed."""
+
     show_on_profile = forms.BooleanField(label=_("Show this badge on my public profile"), required=False)
+
+    def __init__(self, *args, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["show_on_profile"].label = _("Show this badge on their public profile")
+            self.fields["channel"] = forms.ChoiceField(label=_("How did they tell you?"), choices=[
+                (Channel.IN_PERSON, _("In person")), (Channel.PHONE, _("By phone")), (Channel.PAPER, _("On paper")),
+            ])
+            self.fields["consent"] = forms.BooleanField(
+                label=_("They agreed to show this badge on their public profile"), required=False)

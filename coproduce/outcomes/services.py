@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import acting_for, check_on_behalf
 from coproduce.core.permissions import require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -694,10 +695,10 @@ def create_badge_class(actor, organisation: Organisation, *, name: str, descript
 
 
 @transaction.atomic
-def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "", show_on_profile: bool = False,
+def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "",
                 channel=Channel.WEB) -> BadgeAward:
-    """Award a badge. `show_on_profile` may be set only when the person's consent was asked (in person,
-    by phone or on paper); otherwise the person decides later on their badge's page."""
+    """Award a badge. An award is never public when it is made: only the person (or staff, for an
+    assisted member who agreed in person, by phone or on paper) shows it, with `set_award_consent`."""
     require(actor, "outcomes.manage_badges", badge.organisation)
     if not badge.is_active:
         raise ValidationError({"badge": [_("This badge can no longer be awarded.")]})
@@ -705,26 +706,38 @@ def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "",
         raise ValidationError({"person": [_("Choose someone from your organisation.")]})
     if BadgeAward.objects.filter(badge=badge, person=person, revoked_at__isnull=True).exists():
         raise ValidationError({"person": [_("This person already holds this badge.")]})
-    award = BadgeAward.objects.create(
-        badge=badge, person=person, evidence=evidence or "", issued_by=actor if actor.pk else None,
-        show_on_profile=bool(show_on_profile), consent_changed_at=timezone.now() if show_on_profile else None,
-    )
-    audit.record(actor, "outcomes.badge.award", award, organisation=badge.organisation, on_behalf_of=None,
-                 channel=channel, details={"badge": badge.slug, "person": person.pk,
-                                           "show_on_profile": bool(show_on_profile)})
+    award = BadgeAward.objects.create(badge=badge, person=person, evidence=evidence or "",
+                                      issued_by=actor if actor.pk else None, show_on_profile=False)
+    audit.record(actor, "outcomes.badge.award", award, organisation=badge.organisation, channel=channel,
+                 details={"badge": badge.slug, "person": person.pk})
     return award
 
 
 @transaction.atomic
-def set_award_consent(actor, award: BadgeAward, show_on_profile: bool, *, channel=Channel.WEB) -> BadgeAward:
+def set_award_consent(actor, award: BadgeAward, show_on_profile: bool, *, consent: bool | None = None,
+                      channel=Channel.WEB) -> BadgeAward:
+    """Show or hide an award on the holder's public profile.
+
+    Showing it is the holder's own choice. Staff may show it for an assisted member (no login) only
+    with their recorded agreement and the channel it came through (`core.on_behalf`); nobody shows
+    it for a person who has a login. Hiding it is always allowed to those who may change it."""
     require(actor, "outcomes.change_award_consent", award)
-    award.show_on_profile = bool(show_on_profile)
+    show = bool(show_on_profile)
+    errors: dict[str, list[str]] = {}
+    on_behalf = acting_for(actor, award.person)
+    if show and on_behalf is not None:
+        if not award.person.is_assisted or award.person.user_id is not None:
+            errors["show_on_profile"] = [_("Only the person can choose to show their badge on their profile.")]
+        else:
+            check_on_behalf(actor, award.person, errors, channel=channel, consent=consent)
+    if errors:
+        raise ValidationError(errors)
+    award.show_on_profile = show
     award.consent_changed_at = timezone.now()
     award.save(update_fields=["show_on_profile", "consent_changed_at"])
-    me = getattr(actor, "person", None) if actor is not None else None
     audit.record(actor, "outcomes.badge.consent", award, organisation=award.badge.organisation,
-                 on_behalf_of=award.person if me is None or me.pk != award.person_id else None,
-                 channel=channel, details={"show_on_profile": award.show_on_profile})
+                 on_behalf_of=on_behalf, channel=channel,
+                 details={"show_on_profile": award.show_on_profile, **({"consent": True} if show and on_behalf else {})})
     return award
 
 

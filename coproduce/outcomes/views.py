@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
+from coproduce.core.on_behalf import acting_for
 from coproduce.core.pdf import pdf_response
 from coproduce.core.permissions import organisations_where, person_of, require
 from coproduce.core.views import apply_errors, page_of
@@ -528,8 +529,7 @@ def badge(request, slug):
     if request.method == "POST":
         require(request.user, "outcomes.manage_badges", item.organisation)
         response = _handle(request, form, lambda d: services.award_badge(
-            request.user, item, d["person"], evidence=d["evidence"], show_on_profile=d["show_on_profile"],
-            channel=d["channel"] or "web"), _("Badge awarded."), item.get_absolute_url())
+            request.user, item, d["person"], evidence=d["evidence"]), _("Badge awarded."), item.get_absolute_url())
         if response:
             return response
     awards = []
@@ -551,15 +551,17 @@ def _award(request, award_uuid) -> BadgeAward:
 def award(request, award_uuid):
     item = _award(request, award_uuid)
     can_consent = request.user.has_perm("outcomes.change_award_consent", item)
-    form = ConsentForm(request.POST or None, initial={"show_on_profile": item.show_on_profile})
+    on_behalf = acting_for(request.user, item.person) is not None
+    form = ConsentForm(request.POST or None, initial={"show_on_profile": item.show_on_profile}, on_behalf=on_behalf)
     if request.method == "POST":
         require(request.user, "outcomes.change_award_consent", item)
-        if form.is_valid():
-            services.set_award_consent(request.user, item, form.cleaned_data["show_on_profile"])
-            messages.success(request, _("Saved."))
-            return redirect(item)
+        response = _handle(request, form, lambda d: services.set_award_consent(
+            request.user, item, d["show_on_profile"], consent=d.get("consent"), channel=d.get("channel", "web")),
+            _("Saved."), item.get_absolute_url())
+        if response:
+            return response
     return render(request, "outcomes/award.html", {
-        "item": item, "form": form if can_consent else None,
+        "item": item, "form": form if can_consent else None, "on_behalf": on_behalf,
         "can_revoke": request.user.has_perm("outcomes.revoke_award", item) and item.revoked_at is None})
 
 
