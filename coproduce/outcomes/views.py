@@ -107,7 +107,8 @@ def index(request):
 def dashboard(request, slug):
     org = _organisation(request, slug)
     today = timezone.localdate()
-    frameworks = queries.framework_tree(queries.visible_frameworks(request.user, org), today)
+    exact = request.user.has_perm("outcomes.view_exact_counts", Framework(organisation=org))
+    frameworks = queries.framework_tree(queries.visible_frameworks(request.user, org), today, exact=exact)
     staff = request.user.has_perm("outcomes.add_framework", org)
     context = {
         "org": org,
@@ -155,7 +156,8 @@ def framework_new(request, slug):
 def framework(request, slug):
     fw = get_object_or_404(Framework.objects.select_related("organisation"), slug=slug)
     require(request.user, "outcomes.view_framework", fw)
-    [tree] = queries.framework_tree(Framework.objects.filter(pk=fw.pk).select_related("organisation"))
+    [tree] = queries.framework_tree(Framework.objects.filter(pk=fw.pk).select_related("organisation"),
+                                    exact=request.user.has_perm("outcomes.view_exact_counts", fw))
     context = {
         "fw": tree,
         "org": fw.organisation,
@@ -252,14 +254,22 @@ def indicator(request, pk):
     ind.target_list = [(t.due, t.value) for t in targets]
     readings = list(ind.readings.order_by("on").values_list("on", "value", "note", "source"))
     queries.decorate(ind, today)
+    # The public sees small counts of people as "<5": in the facts, the table and (left out) the chart.
+    hidden = (lambda value: False) if request.user.has_perm("outcomes.view_exact_counts", ind) else \
+        (lambda value: opendata.hides(ind, value))
     baseline = (ind.baseline_date, ind.baseline_value) if ind.baseline_date else None
     path = planned_path(baseline, [(t.due, t.value) for t in targets])
+    if baseline is not None and hidden(ind.baseline_value):
+        path = path[1:]
     chart = charts.line_chart([
-        charts.Series(_("Readings"), [(d, v) for d, v, _n, _s in readings]),
+        charts.Series(_("Readings"), [(d, v) for d, v, _n, _s in readings if not hidden(v)]),
         charts.Series(_("Planned path to the targets"), path, style="dashed"),
     ])
     context = {
-        "ind": ind, "fw": ind.framework, "targets": targets, "readings": readings, "chart": chart,
+        "ind": ind, "fw": ind.framework, "targets": targets, "chart": chart,
+        "readings": [(d, opendata.PRIMARY if hidden(v) else v, n, s) for d, v, n, s in readings],
+        "baseline_hidden": hidden(ind.baseline_value), "suppressed": any(hidden(v) for _d, v, _n, _s in readings),
+        "threshold": opendata.THRESHOLD, "primary": opendata.PRIMARY,
         "can_record": request.user.has_perm("outcomes.record_reading", ind),
         "can_change": request.user.has_perm("outcomes.change_framework", ind),
     }
