@@ -531,6 +531,29 @@ def responses_csv(survey: Survey, *, with_identity: bool) -> str:
     return out.getvalue()
 
 
+# Question kinds with a single headline figure an outcome indicator can take (survey_results.headline).
+INDICATOR_KINDS = (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE, SurveyQuestion.Kind.LIKERT,
+                   SurveyQuestion.Kind.NUMBER, SurveyQuestion.Kind.ALLOCATION)
+
+
+def questions_for_indicators(actor):
+    """The survey questions whose headline figure `actor` may feed to an outcome indicator: questions
+    with a headline figure, of surveys whose results are published or of an organisation the actor
+    works for (any, for a platform administrator). Registered with outcomes from the AppConfig."""
+    from django.db.models import Q
+
+    from coproduce.core.models import STAFF_ROLES
+    from coproduce.core.permissions import organisations_where
+
+    questions = SurveyQuestion.objects.filter(kind__in=INDICATOR_KINDS).select_related("survey__organisation")
+    if actor is None or not actor.is_authenticated:
+        return questions.none()
+    if not actor.is_superuser:
+        questions = questions.filter(Q(survey__results_published=True)
+                                     | Q(survey__organisation_id__in=organisations_where(actor, STAFF_ROLES)))
+    return questions.order_by("survey__title", "survey_id", "position", "id")
+
+
 def question_result_for_period(question_id: int, start, end):
     """The headline figure of a survey question for the answers given in [start, end) (dates), for
     outcome indicators fed by a survey question; None with fewer than MIN_ANSWERS_FOR_INDICATOR."""

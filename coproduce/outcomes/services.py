@@ -168,7 +168,10 @@ INDICATOR_FIELDS = ("title", "description", "unit", "better", "baseline_value", 
                     "source", "metric_key", "survey_question_id", "counts_people")
 
 
-def _validate_indicator(indicator: Indicator) -> None:
+def _validate_indicator(indicator: Indicator, actor=None, *, check_question: bool = False) -> None:
+    """Field errors of an indicator. `check_question`: the survey question is new or changed, so it must
+    be one the actor may use (`survey_questions_for`): it exists, gives a headline figure, and its
+    survey is of an organisation the actor works for or has published results."""
     errors: dict[str, list[str]] = {}
     if not (indicator.title or "").strip():
         errors["title"] = [_("Please give a title.")]
@@ -186,6 +189,14 @@ def _validate_indicator(indicator: Indicator) -> None:
         errors["metric_key"] = [_("Only indicators fed by a platform metric name one.")]
     if indicator.source == Indicator.Source.SURVEY and not indicator.survey_question_id:
         errors["survey_question_id"] = [_("Say which survey question feeds this indicator.")]
+    elif indicator.source == Indicator.Source.SURVEY and check_question:
+        allowed = _survey_question_provider(actor).filter(pk=indicator.survey_question_id).exists() \
+            if _survey_question_provider is not None else False
+        if not allowed:
+            errors["survey_question_id"] = [_("Choose a question with a headline figure from a survey of your "
+                                              "organisation or one whose results are published.")]
+    elif indicator.source != Indicator.Source.SURVEY and indicator.survey_question_id:
+        errors["survey_question_id"] = [_("Only indicators fed by a survey name a survey question.")]
     if indicator.owner is not None and indicator.owner.erased_at is not None:
         errors["owner"] = [_("Choose someone whose data has not been erased.")]
     if errors:
@@ -211,7 +222,7 @@ def create_indicator(actor, outcome: Outcome, *, title: str, unit: str, better: 
         owner=owner, source=source, metric_key=metric_key or "", survey_question_id=survey_question_id,
         counts_people=counts_people, description=description, position=position, design_decision_id=decision_id,
     )
-    _validate_indicator(indicator)
+    _validate_indicator(indicator, actor, check_question=True)
     full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.create", indicator, organisation=framework.organisation,
@@ -231,11 +242,13 @@ def update_indicator(actor, indicator: Indicator, *, decision_id: int | None = N
         changes["baseline_value"] = _decimal(changes["baseline_value"], "baseline_value", required=False)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = {name: str(getattr(indicator, name)) for name in changes}
+    feed = (indicator.source, indicator.survey_question_id)
     for name, value in changes.items():
         setattr(indicator, name, value)
     if decision_id is not None:
         indicator.design_decision_id = decision_id
-    _validate_indicator(indicator)
+    _validate_indicator(indicator, actor,
+                        check_question=(indicator.source, indicator.survey_question_id) != feed)
     full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.update", indicator, organisation=indicator.framework.organisation,
@@ -415,17 +428,30 @@ def import_readings_csv(actor, indicator: Indicator, text: str, *, dry_run: bool
     return result
 
 
-# Survey hook. The assessment app's surveys do not exist yet. When they do, it sets a provider from its
-# AppConfig.ready():  outcomes.services.set_survey_result_provider(fn)  where
-#   fn(question_id: int, start: date, end: date) -> Decimal | int | None
-# returns the question's result for the period (e.g. % agreeing), or None when there are too few answers.
-# `refresh_metric_readings` then feeds survey-sourced indicators exactly like metric-fed ones.
+# Survey hooks, set by the assessment app from its AppConfig.ready() (outcomes does not import it):
+#   set_survey_result_provider(fn)    fn(question_id, start, end) -> Decimal | int | None: the question's
+#       headline figure for the period (e.g. % agreeing), None when there are too few answers;
+#       `refresh_metric_readings` feeds survey-sourced indicators with it, like metric-fed ones.
+#   set_survey_question_provider(fn)  fn(actor) -> queryset of the survey questions `actor` may feed to an
+#       indicator (each with `.survey`): `create_indicator`/`update_indicator` check the chosen question
+#       against it and the indicator form offers it as a list.
 _survey_result_provider: Callable | None = None
+_survey_question_provider: Callable | None = None
 
 
 def set_survey_result_provider(provider: Callable | None) -> None:
     global _survey_result_provider
     _survey_result_provider = provider
+
+
+def set_survey_question_provider(provider: Callable | None) -> None:
+    global _survey_question_provider
+    _survey_question_provider = provider
+
+
+def survey_questions_for(actor):
+    """The survey questions `actor` may feed to an indicator (empty without the assessment app)."""
+    return list(_survey_question_provider(actor)) if _survey_question_provider is not None else []
 
 
 def month_bounds(month: date) -> tuple[date, date]:

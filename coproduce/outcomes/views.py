@@ -215,7 +215,8 @@ def outcome_new(request, pk):
 def indicator_new(request, pk):
     outcome = get_object_or_404(Outcome.objects.select_related("framework"), pk=pk)
     require(request.user, "outcomes.change_framework", outcome.framework)
-    form = IndicatorForm(request.POST or None, people=_people_for(request.user))
+    form = IndicatorForm(request.POST or None, people=_people_for(request.user),
+                         questions=services.survey_questions_for(request.user))
 
     def create(data):
         fields = {k: v for k, v in data.items() if k != "decision_id"}
@@ -234,7 +235,13 @@ def indicator_edit(request, pk):
     require(request.user, "outcomes.change_framework", indicator)
     initial = {name: getattr(indicator, name) for name in IndicatorForm.FIELDS}
     initial["decision_id"] = indicator.design_decision_id
-    form = IndicatorForm(request.POST or None, initial=initial, people=_people_for(request.user))
+    form = IndicatorForm(request.POST or None, initial=initial, people=_people_for(request.user),
+                         questions=services.survey_questions_for(request.user))
+    if indicator.survey_question_id and indicator.survey_question_id not in {
+            pk for _group, options in form.fields["survey_question_id"].choices[1:] for pk, _text in options}:
+        # Kept as it is (a question the editor could not choose now is not lost by saving other changes).
+        form.fields["survey_question_id"].choices += [
+            (indicator.survey_question_id, _("The current question (%(id)s)") % {"id": indicator.survey_question_id})]
 
     def update(data):
         return services.update_indicator(request.user, indicator, decision_id=data["decision_id"],
