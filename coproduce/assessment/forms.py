@@ -478,6 +478,9 @@ class VisitForm(forms.Form):
     visit_on = forms.DateField(label=_("Visit date"), widget=DateInput)
     team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=Person.objects.none(),
                                           widget=forms.CheckboxSelectMultiple)
+    minutes = forms.IntegerField(label=_("Time each team member gives (minutes)"), min_value=0, initial=180,
+                                 help_text=_("The visit, its preparation and the report: counted in the social "
+                                             "value of citizens' time once the report is published."))
 
     def __init__(self, *args, templates=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -510,3 +513,4 @@ class ActionForm(forms.Form):
 
 class PublishForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))
+    minutes = forms.IntegerField(label=_("Time each team member gave (minutes)"), min_value=0, required=False)
