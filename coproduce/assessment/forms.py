@@ -304,6 +304,16 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+class SurveyTemplateForm(forms.Form):
+    template = forms.ChoiceField(label=_("Ready-made survey"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .survey_templates import choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = choices()
+
+
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

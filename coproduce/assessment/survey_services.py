@@ -166,6 +166,30 @@ def _clean_question(question: SurveyQuestion) -> None:
     full_clean(question, exclude=["survey"])
 
 
+@transaction.atomic
+def create_survey_from_template(actor, organisation: Organisation, key: str, *, channel=Channel.WEB) -> Survey:
+    """A draft survey made from a ready-made template (`survey_templates`) in one action: its questions,
+    and the grouping of its allocation results, all or nothing."""
+    from . import survey_templates
+
+    require(actor, "assessment.add_survey", organisation)
+    template = survey_templates.TEMPLATES.get(key)
+    if template is None:
+        raise ValidationError({"template": [_("Choose one of the ready-made surveys.")]})
+    survey = create_survey(actor, organisation, title=str(template.title), description=str(template.description),
+                           is_anonymous=template.is_anonymous, channel=channel)
+    made = []
+    for spec in template.questions:
+        spec = {name: ([str(o) for o in value] if isinstance(value, list) else
+                       value if isinstance(value, (bool, int)) else str(value)) for name, value in spec.items()}
+        made.append(add_question(actor, survey, channel=channel, **spec))
+    if template.group_by is not None:
+        survey = update_survey(actor, survey, group_question=made[template.group_by], channel=channel)
+    audit.record(actor, "survey.create_from_template", survey, organisation=organisation, channel=_channel(channel),
+                 details={"template": key})
+    return survey
+
+
 QUESTION_FIELDS = {"kind", "text", "help_text", "required", "options", "scale", "min_value", "max_value", "unit",
                    "headline"}
 
