@@ -100,6 +100,16 @@ def load(town) -> None:
     services.import_readings_csv(admin, newcomers, _history_csv(
         today, [1, 0, 2, 1, 1, 2, 1, 3, 2, 2, 3, 2, 3, 3, 2, 4, 3, 3, 4, 3, 4, 4, 5, 4]), dry_run=False,
         channel=SYSTEM)
+    # A survey result feeds an indicator: the share of Adult Social Care's budget survey respondents who
+    # trust the council to spend it well (agree or strongly agree), when the assessment demo made it.
+    trust = next((q for q in services.survey_questions_for(admin)
+                  if q.text == "I trust the council to spend it well"), None)
+    if trust is not None:
+        trusted = services.create_indicator(
+            admin, give, title="Residents who trust the council to spend the care budget well", unit="%",
+            better="up", source="survey", survey_question_id=trust.pk, channel=SYSTEM,
+            description=f"Survey “{trust.survey.title}”: share answering agree or strongly agree.")
+        services.set_target(admin, trusted, due=_years_later(today, 2), value=Decimal(60), channel=SYSTEM)
     # ...and this month so far, computed by the platform (`coproduce outcomes refresh` keeps it up).
     services.refresh_metric_readings(None, month=today, channel=SYSTEM)
     services.set_framework_published(admin, fw, True, channel=SYSTEM)
