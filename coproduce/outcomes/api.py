@@ -28,6 +28,24 @@ class TargetOut(Schema):
     value: Decimal
 
 
+def _hidden(indicator, value, context) -> bool:
+    return opendata.hides(indicator, value) and not context["request"].user.has_perm(
+        "outcomes.view_exact_counts", indicator)
+
+
+def _figure(name: str):
+    """Resolvers of one figure of an indicator: its value (None when hidden from this caller) and whether
+    it is hidden (a small count of people, for anyone but the owning organisation's staff)."""
+
+    def value(obj, context):
+        return None if _hidden(obj, getattr(obj, name), context) else getattr(obj, name)
+
+    def suppressed(obj, context) -> bool:
+        return _hidden(obj, getattr(obj, name), context)
+
+    return staticmethod(value), staticmethod(suppressed)
+
+
 class IndicatorOut(Schema):
     id: int
     title: str
@@ -52,21 +70,8 @@ class IndicatorOut(Schema):
     targets: list[TargetOut]
     status: str
 
-    @staticmethod
-    def resolve_baseline_suppressed(obj, context) -> bool:
-        return _hidden(obj, obj.baseline_value, context)
-
-    @staticmethod
-    def resolve_baseline_value(obj, context):
-        return None if _hidden(obj, obj.baseline_value, context) else obj.baseline_value
-
-    @staticmethod
-    def resolve_latest_reading_suppressed(obj, context) -> bool:
-        return _hidden(obj, obj.latest_reading_value, context)
-
-    @staticmethod
-    def resolve_latest_reading_value(obj, context):
-        return None if _hidden(obj, obj.latest_reading_value, context) else obj.latest_reading_value
+    resolve_baseline_value, resolve_baseline_suppressed = _figure("baseline_value")
+    resolve_latest_reading_value, resolve_latest_reading_suppressed = _figure("latest_reading_value")
 
     @staticmethod
     def resolve_targets(obj):
@@ -75,11 +80,6 @@ class IndicatorOut(Schema):
     @staticmethod
     def resolve_status(obj):
         return queries.assess_indicator(obj).status.value
-
-
-def _hidden(indicator, value, context) -> bool:
-    return opendata.hides(indicator, value) and not context["request"].user.has_perm(
-        "outcomes.view_exact_counts", indicator)
 
 
 class ReadingOut(Schema):
