@@ -141,10 +141,10 @@ def load(town) -> None:
                     zip(["principles", "purpose", "presence", "process", "impact"], scores, strict=True)})
 
     timebank = town.organisations["Riverton Timebank"]
-    year = today.year - 1
+    # The last twelve months, so that the timebank's recent exchanges (and other modules' hours) show.
     report = services.create_social_value_report(
-        admin, timebank, title=f"Riverton Timebank {year}", period_start=date(year, 1, 1),
-        period_end=date(year, 12, 31), low_rate_minor=1221, high_rate_minor=1750, channel=SYSTEM,
+        admin, timebank, title="Riverton Timebank: the last twelve months", period_start=today - timedelta(days=364),
+        period_end=today, low_rate_minor=1221, high_rate_minor=1750, channel=SYSTEM,
         rate_basis="Low: the national minimum wage. High: what the council pays for an hour of care support.")
     services.add_hours(admin, report, label="Memory café volunteer hosts (paper sign-in sheets)", minutes=310 * 60,
                        channel=SYSTEM)
