@@ -21,9 +21,10 @@ class AssessmentConfig(AppConfig):
 
         from coproduce.outcomes import services as outcome_services
 
-        from .survey_services import question_result_for_period
+        from .survey_services import question_result_for_period, questions_for_indicators
 
         outcome_services.set_survey_result_provider(question_result_for_period)
+        outcome_services.set_survey_question_provider(questions_for_indicators)
 
         from coproduce.core import daily
 

@@ -241,7 +241,7 @@ def _load_inspections(town, made) -> None:
             ("Carers arrive when they said they would", "Visit logs for the last month"),
         ])
     visit = inspections.schedule_visit(admin, access, made["Riverton Libraries"],
-                                       visit_on=today - timedelta(days=45), team=inspectors[:2],
+                                       visit_on=today - timedelta(days=45), team=inspectors[:2], minutes=180,
                                        channel=Channel.SYSTEM)
     notes = ["The ramp is steep but usable; the automatic door works.", "Two of three visitors were greeted.",
              "Signs only in English.", "Clean; the alarm cord was tied up."]
@@ -258,7 +258,7 @@ def _load_inspections(town, made) -> None:
     inspections.close_action(admin, cord, channel=Channel.SYSTEM)
     del signs
     inspections.schedule_visit(admin, review, made["Adult Social Care"], visit_on=today + timedelta(days=14),
-                               team=inspectors[2:4], channel=Channel.SYSTEM)
+                               team=inspectors[2:4], minutes=240, channel=Channel.SYSTEM)
 
 
 def _load_helper_from_a_complaint(town, service) -> None:

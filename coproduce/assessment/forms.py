@@ -321,6 +321,16 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+class SurveyTemplateForm(forms.Form):
+    template = forms.ChoiceField(label=_("Ready-made survey"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .survey_templates import choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["template"].choices = choices()
+
+
 class SurveyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
@@ -495,6 +505,9 @@ class VisitForm(forms.Form):
     visit_on = forms.DateField(label=_("Visit date"), widget=DateInput)
     team = forms.ModelMultipleChoiceField(label=_("Team"), queryset=Person.objects.none(),
                                           widget=forms.CheckboxSelectMultiple)
+    minutes = forms.IntegerField(label=_("Time each team member gives (minutes)"), min_value=0, initial=180,
+                                 help_text=_("The visit, its preparation and the report: counted in the social "
+                                             "value of citizens' time once the report is published."))
 
     def __init__(self, *args, templates=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -527,6 +540,7 @@ class ActionForm(forms.Form):
 
 class PublishForm(forms.Form):
     summary = forms.CharField(label=_("Summary of the report"), widget=forms.Textarea(attrs={"rows": 6}))
+    minutes = forms.IntegerField(label=_("Time each team member gave (minutes)"), min_value=0, required=False)
 
 
 class AttributeForm(forms.Form):

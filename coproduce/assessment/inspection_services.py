@@ -133,15 +133,29 @@ def create_template(actor, organisation: Organisation, *, title: str, items, kin
 # --- visits ------------------------------------------------------------------------------------
 
 
+def _minutes(value, errors: dict) -> int | None:
+    """The time each team member gives, in whole minutes (0 or more); None adds a field error."""
+    try:
+        minutes = int(value) if not isinstance(value, (bool, float)) else None
+    except (TypeError, ValueError):
+        minutes = None
+    if minutes is None or minutes < 0 or minutes > 24 * 60 * 7:
+        errors["minutes"] = [_("Give the time each team member gives in whole minutes (at most a week).")]
+        return None
+    return minutes
+
+
 @transaction.atomic
 def schedule_visit(actor, template: InspectionTemplate, service: Service, *, visit_on: date, team,
-                   channel=Channel.WEB) -> Visit:
+                   minutes=0, channel=Channel.WEB) -> Visit:
     """A visit by a team of trained inspectors (or experts by experience) to a service on a date.
-    Nobody who works for the inspected service may be on its team."""
+    Nobody who works for the inspected service may be on its team. `minutes`: the time each team
+    member gives (visit, preparation, report), for the social value of citizens' time."""
     organisation = template.organisation
     require(actor, "assessment.manage_inspections", organisation)
     team = list(team or [])
     errors = {}
+    minutes = _minutes(minutes, errors)
     if visit_on is None:
         errors["visit_on"] = [_("Give the date of the visit.")]
     if not team:
@@ -160,10 +174,11 @@ def schedule_visit(actor, template: InspectionTemplate, service: Service, *, vis
     if errors:
         raise ValidationError(errors)
     visit = Visit.objects.create(template=template, organisation=organisation, service=service, kind=template.kind,
-                                 visit_on=visit_on)
+                                 visit_on=visit_on, minutes=minutes)
     visit.team.set(team)
     audit.record(actor, "inspection.visit.schedule", visit, organisation=organisation, channel=_channel(channel),
-                 details={"service": service.pk, "team": [p.pk for p in team], "kind": visit.kind})
+                 details={"service": service.pk, "team": [p.pk for p in team], "kind": visit.kind,
+                          "minutes": minutes})
     return visit
 
 
@@ -230,10 +245,13 @@ def add_photo(actor, finding: Finding, upload, *, caption: str = "", channel=Cha
 
 
 @transaction.atomic
-def publish_report(actor, visit: Visit, *, summary: str, channel=Channel.WEB) -> Visit:
-    """Publish the report: every checklist item rated, and a summary."""
+def publish_report(actor, visit: Visit, *, summary: str, minutes=None, channel=Channel.WEB) -> Visit:
+    """Publish the report: every checklist item rated, and a summary. `minutes` corrects the time each
+    team member gave (else the time planned when the visit was scheduled stands)."""
     require(actor, "assessment.publish_report", visit)
     errors = {}
+    if minutes is not None:
+        minutes = _minutes(minutes, errors)
     if visit.status != Visit.Status.SCHEDULED:
         raise ValidationError({"status": [_("This report cannot be published.")]})
     if not (summary or "").strip():
@@ -247,9 +265,11 @@ def publish_report(actor, visit: Visit, *, summary: str, channel=Channel.WEB) ->
     visit.summary = summary.strip()
     visit.status = Visit.Status.PUBLISHED
     visit.published_at = timezone.now()
-    visit.save(update_fields=["summary", "status", "published_at"])
+    if minutes is not None:
+        visit.minutes = minutes
+    visit.save(update_fields=["summary", "status", "published_at", "minutes"])
     audit.record(actor, "inspection.report.publish", visit, organisation=visit.organisation,
-                 channel=_channel(channel))
+                 channel=_channel(channel), details={"minutes": visit.minutes})
     return visit
 
 

@@ -117,7 +117,8 @@ def visit_add(request, org_slug):
         data = form.cleaned_data
         try:
             visit = inspections.schedule_visit(request.user, data["template"], data["service"],
-                                               visit_on=data["visit_on"], team=list(data["team"]))
+                                               visit_on=data["visit_on"], team=list(data["team"]),
+                                               minutes=data["minutes"])
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -148,7 +149,7 @@ def visit(request, pk):
         "team": list(item.team.all()) if draft else [],
         "actions": list(item.actions.all()) if user.has_perm("assessment.view_action", InspectionAction(visit=item))
         else [],
-        "publish_form": PublishForm(initial={"summary": item.summary}),
+        "publish_form": PublishForm(initial={"summary": item.summary, "minutes": item.minutes}),
         "today": timezone.localdate(),
     }
     return render(request, "assessment/visit.html", context)
@@ -205,7 +206,8 @@ def visit_publish(request, pk):
     item = _visit(pk)
     require(request.user, "assessment.publish_report", item)
     try:
-        inspections.publish_report(request.user, item, summary=request.POST.get("summary", ""))
+        inspections.publish_report(request.user, item, summary=request.POST.get("summary", ""),
+                                   minutes=request.POST.get("minutes") or None)
     except ValidationError as exc:
         messages.error(request, " ".join(sum(exc.message_dict.values(), [])))
     else:

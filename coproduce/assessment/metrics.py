@@ -3,12 +3,12 @@
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.outcomes.metrics import moment, organisation_ids, register
 
-from .models import Complaint, InspectionAction, Observation, SurveyResponse
+from .models import Complaint, InspectionAction, Observation, SurveyResponse, Visit
 
 # Without an "expected by" date, a complaint counts as resolved in time within this many days.
 DEFAULT_DAYS_TO_RESOLVE = 28
@@ -64,8 +64,24 @@ def monitoring_observations(organisation, start: date, end: date) -> int:
 
 
 def monitoring_minutes(organisation, start: date, end: date) -> int:
-    """Minutes volunteers gave to the organisation's monitoring campaigns in the period."""
-    return _observations(organisation, start, end).aggregate(total=Sum("minutes_spent"))["total"] or 0
+    """Minutes volunteers gave to the organisation's monitoring campaigns in the period – except those
+    credited through a timebank exchange from an organisation's account, which the timebank's
+    `timebank.hours_exchanged` counts already (credits from the community pot are donations: not
+    counted there, so counted here)."""
+    from coproduce.timebank.models import Transfer
+
+    return (_observations(organisation, start, end).exclude(credit_transfer__kind__in=[
+        Transfer.Kind.EXCHANGE, Transfer.Kind.CROSS_BANK]).aggregate(total=Sum("minutes_spent"))["total"] or 0)
+
+
+def inspection_minutes(organisation, start: date, end: date) -> int:
+    """Minutes citizen inspectors gave to the organisation's inspection visits (and peer reviews) that
+    took place in the period and whose report is published: each visit's time per team member × the
+    team's size."""
+    visits = (Visit.objects.filter(organisation_id__in=organisation_ids(organisation),
+                                   status=Visit.Status.PUBLISHED, visit_on__gte=start, visit_on__lt=end)
+              .annotate(size=Count("team")).values_list("minutes", "size"))
+    return sum(minutes * size for minutes, size in visits)
 
 
 def register_metrics() -> None:
@@ -85,4 +101,8 @@ def register_metrics() -> None:
     register("assessment.monitoring_hours", _("Hours given in monitoring campaigns"), monitoring_minutes,
              kind="hours", unit=_("hours"),
              description=_("Time volunteers spent observing and recording for the organisation's monitoring "
-                           "campaigns."))
+                           "campaigns (hours credited through a timebank exchange count there instead)."))
+    register("assessment.inspection_hours", _("Hours given in citizen inspections"), inspection_minutes,
+             kind="hours", unit=_("hours"),
+             description=_("Time citizen inspectors gave to visits whose report is published: each visit's "
+                           "time per team member times the team's size."))

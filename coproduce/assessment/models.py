@@ -735,6 +735,8 @@ class Visit(models.Model):
     visit_on = models.DateField(_("visit date"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     team = models.ManyToManyField(Person, related_name="inspection_visits", verbose_name=_("team"))
+    # The time each team member gives (visit, preparation, report), for the social value of inspections.
+    minutes = models.PositiveIntegerField(_("time each team member gives (minutes)"), default=0)
     summary = models.TextField(_("report summary"), blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -166,6 +166,30 @@ def _clean_question(question: SurveyQuestion) -> None:
     full_clean(question, exclude=["survey"])
 
 
+@transaction.atomic
+def create_survey_from_template(actor, organisation: Organisation, key: str, *, channel=Channel.WEB) -> Survey:
+    """A draft survey made from a ready-made template (`survey_templates`) in one action: its questions,
+    and the grouping of its allocation results, all or nothing."""
+    from . import survey_templates
+
+    require(actor, "assessment.add_survey", organisation)
+    template = survey_templates.TEMPLATES.get(key)
+    if template is None:
+        raise ValidationError({"template": [_("Choose one of the ready-made surveys.")]})
+    survey = create_survey(actor, organisation, title=str(template.title), description=str(template.description),
+                           is_anonymous=template.is_anonymous, channel=channel)
+    made = []
+    for spec in template.questions:
+        spec = {name: ([str(o) for o in value] if isinstance(value, list) else
+                       value if isinstance(value, (bool, int)) else str(value)) for name, value in spec.items()}
+        made.append(add_question(actor, survey, channel=channel, **spec))
+    if template.group_by is not None:
+        survey = update_survey(actor, survey, group_question=made[template.group_by], channel=channel)
+    audit.record(actor, "survey.create_from_template", survey, organisation=organisation, channel=_channel(channel),
+                 details={"template": key})
+    return survey
+
+
 QUESTION_FIELDS = {"kind", "text", "help_text", "required", "options", "scale", "min_value", "max_value", "unit",
                    "headline"}
 
@@ -531,6 +555,29 @@ def responses_csv(survey: Survey, *, with_identity: bool, with_detail: bool) -> 
                 cells += _cell_for(question, column.get(rid))
             writer.writerow(cells)
     return out.getvalue()
+
+
+# Question kinds with a single headline figure an outcome indicator can take (survey_results.headline).
+INDICATOR_KINDS = (SurveyQuestion.Kind.SINGLE, SurveyQuestion.Kind.MULTIPLE, SurveyQuestion.Kind.LIKERT,
+                   SurveyQuestion.Kind.NUMBER, SurveyQuestion.Kind.ALLOCATION)
+
+
+def questions_for_indicators(actor):
+    """The survey questions whose headline figure `actor` may feed to an outcome indicator: questions
+    with a headline figure, of surveys whose results are published or of an organisation the actor
+    works for (any, for a platform administrator). Registered with outcomes from the AppConfig."""
+    from django.db.models import Q
+
+    from coproduce.core.models import STAFF_ROLES
+    from coproduce.core.permissions import organisations_where
+
+    questions = SurveyQuestion.objects.filter(kind__in=INDICATOR_KINDS).select_related("survey__organisation")
+    if actor is None or not actor.is_authenticated:
+        return questions.none()
+    if not actor.is_superuser:
+        questions = questions.filter(Q(survey__results_published=True)
+                                     | Q(survey__organisation_id__in=organisations_where(actor, STAFF_ROLES)))
+    return questions.order_by("survey__title", "survey_id", "position", "id")
 
 
 def question_result_for_period(question_id: int, start, end):

@@ -18,7 +18,14 @@ from coproduce.core.permissions import organisations_where, person_of, require, 
 from coproduce.core.views import apply_errors, page_of
 
 from . import survey_services as surveys
-from .forms import PaperResponseForm, QuestionForm, SendToDesignForm, SurveyForm, answers_from_post
+from .forms import (
+    PaperResponseForm,
+    QuestionForm,
+    SendToDesignForm,
+    SurveyForm,
+    SurveyTemplateForm,
+    answers_from_post,
+)
 from .models import Survey, SurveyQuestion, SurveyResponse
 from .services import RateLimited
 from .survey_results import rounded
@@ -63,7 +70,28 @@ def survey_create(request, org_slug):
         else:
             messages.success(request, _("The survey is a draft: add its questions, then open it."))
             return redirect(survey)
-    return render(request, "assessment/survey_form.html", {"form": form, "organisation": organisation})
+    return render(request, "assessment/survey_form.html", {"form": form, "organisation": organisation,
+                                                           "template_form": SurveyTemplateForm()})
+
+
+@login_required
+@require_POST
+def survey_create_from_template(request, org_slug):
+    """Make a ready-made survey (e.g. the barriers to co-production) in one action, as a draft."""
+    organisation = get_object_or_404(Organisation, slug=org_slug)
+    require(request.user, "assessment.add_survey", organisation)
+    template_form = SurveyTemplateForm(request.POST)
+    if template_form.is_valid():
+        try:
+            survey = surveys.create_survey_from_template(request.user, organisation,
+                                                         template_form.cleaned_data["template"])
+        except ValidationError as exc:
+            apply_errors(template_form, exc)
+        else:
+            messages.success(request, _("The ready-made survey is a draft: check its questions, then open it."))
+            return redirect(survey)
+    return render(request, "assessment/survey_form.html", {
+        "form": SurveyForm(), "organisation": organisation, "template_form": template_form})
 
 
 def survey(request, slug):

@@ -25,6 +25,8 @@ urlpatterns = [
     # Surveys.
     path("surveys/", survey_views.surveys_list, name="surveys"),
     path("surveys/new/<slug:org_slug>/", survey_views.survey_create, name="survey_create"),
+    path("surveys/new/<slug:org_slug>/template/", survey_views.survey_create_from_template,
+         name="survey_create_from_template"),
     path("surveys/<slug:slug>/", survey_views.survey, name="survey"),
     path("surveys/<slug:slug>/edit/", survey_views.survey_edit, name="survey_edit"),
     path("surveys/<slug:slug>/questions/add/", survey_views.question_form, name="question_add"),

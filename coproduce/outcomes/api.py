@@ -1,13 +1,14 @@
 """Outcomes API: indicators and their readings. Thin and typed, calling the services.
 
 Public callers see indicators of published frameworks; staff also see their organisation's drafts.
-Staff (and an indicator's owner) POST readings.
+Staff (and an indicator's owner) POST readings. Small counts of people are hidden from everyone but
+the owning organisation's staff (`opendata.hides`): the value is null and `…suppressed` is true.
 """
 
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -16,7 +17,7 @@ from coproduce.api import PUBLIC
 from coproduce.core.audit import Channel
 from coproduce.core.permissions import STAFF_ROLES, organisations_where, require
 
-from . import queries, services
+from . import opendata, queries, services
 from .models import Framework, Indicator, Reading
 
 router = Router(tags=["outcomes"])
@@ -25,6 +26,24 @@ router = Router(tags=["outcomes"])
 class TargetOut(Schema):
     due: date
     value: Decimal
+
+
+def _hidden(indicator, value, context) -> bool:
+    return opendata.hides(indicator, value) and not context["request"].user.has_perm(
+        "outcomes.view_exact_counts", indicator)
+
+
+def _figure(name: str):
+    """Resolvers of one figure of an indicator: its value (None when hidden from this caller) and whether
+    it is hidden (a small count of people, for anyone but the owning organisation's staff)."""
+
+    def value(obj, context):
+        return None if _hidden(obj, getattr(obj, name), context) else getattr(obj, name)
+
+    def suppressed(obj, context) -> bool:
+        return _hidden(obj, getattr(obj, name), context)
+
+    return staticmethod(value), staticmethod(suppressed)
 
 
 class IndicatorOut(Schema):
@@ -41,13 +60,18 @@ class IndicatorOut(Schema):
     source: str
     metric_key: str
     baseline_value: Decimal | None
+    baseline_suppressed: bool
     baseline_date: date | None
     latest_reading_value: Decimal | None
+    latest_reading_suppressed: bool
     latest_reading_date: date | None
     reading_count: int
     design_decision_id: int | None
     targets: list[TargetOut]
     status: str
+
+    resolve_baseline_value, resolve_baseline_suppressed = _figure("baseline_value")
+    resolve_latest_reading_value, resolve_latest_reading_suppressed = _figure("latest_reading_value")
 
     @staticmethod
     def resolve_targets(obj):
@@ -61,9 +85,14 @@ class IndicatorOut(Schema):
 class ReadingOut(Schema):
     id: int
     on: date
-    value: Decimal
+    value: Decimal | None
+    suppressed: bool = False
     note: str
     source: str
+
+    @staticmethod
+    def resolve_value(obj):
+        return None if getattr(obj, "suppressed", False) else obj.value
 
 
 class ReadingIn(Schema):
@@ -107,7 +136,10 @@ def get_indicator(request, indicator_id: int):
 def list_readings(request, indicator_id: int):
     indicator = get_object_or_404(Indicator.objects.select_related("framework"), pk=indicator_id)
     require(request.user, "outcomes.view_framework", indicator.framework)
-    return Reading.objects.filter(indicator=indicator).order_by("on")
+    hide = indicator.counts_people and not request.user.has_perm("outcomes.view_exact_counts", indicator)
+    suppressed = ExpressionWrapper(Q(value__lt=opendata.THRESHOLD), output_field=BooleanField()) if hide else \
+        Value(False)
+    return Reading.objects.filter(indicator=indicator).annotate(suppressed=suppressed).order_by("on")
 
 
 @router.post("/indicators/{indicator_id}/readings", response={201: ReadingOut})

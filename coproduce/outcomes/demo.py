@@ -100,6 +100,16 @@ def load(town) -> None:
     services.import_readings_csv(admin, newcomers, _history_csv(
         today, [1, 0, 2, 1, 1, 2, 1, 3, 2, 2, 3, 2, 3, 3, 2, 4, 3, 3, 4, 3, 4, 4, 5, 4]), dry_run=False,
         channel=SYSTEM)
+    # A survey result feeds an indicator: the share of Adult Social Care's budget survey respondents who
+    # trust the council to spend it well (agree or strongly agree), when the assessment demo made it.
+    trust = next((q for q in services.survey_questions_for(admin)
+                  if q.text == "I trust the council to spend it well"), None)
+    if trust is not None:
+        trusted = services.create_indicator(
+            admin, give, title="Residents who trust the council to spend the care budget well", unit="%",
+            better="up", source="survey", survey_question_id=trust.pk, channel=SYSTEM,
+            description=f"Survey “{trust.survey.title}”: share answering agree or strongly agree.")
+        services.set_target(admin, trusted, due=_years_later(today, 2), value=Decimal(60), channel=SYSTEM)
     # ...and this month so far, computed by the platform (`coproduce outcomes refresh` keeps it up).
     services.refresh_metric_readings(None, month=today, channel=SYSTEM)
     services.set_framework_published(admin, fw, True, channel=SYSTEM)
@@ -131,10 +141,10 @@ def load(town) -> None:
                     zip(["principles", "purpose", "presence", "process", "impact"], scores, strict=True)})
 
     timebank = town.organisations["Riverton Timebank"]
-    year = today.year - 1
+    # The last twelve months, so that the timebank's recent exchanges (and other modules' hours) show.
     report = services.create_social_value_report(
-        admin, timebank, title=f"Riverton Timebank {year}", period_start=date(year, 1, 1),
-        period_end=date(year, 12, 31), low_rate_minor=1221, high_rate_minor=1750, channel=SYSTEM,
+        admin, timebank, title="Riverton Timebank: the last twelve months", period_start=today - timedelta(days=364),
+        period_end=today, low_rate_minor=1221, high_rate_minor=1750, channel=SYSTEM,
         rate_basis="Low: the national minimum wage. High: what the council pays for an hour of care support.")
     services.add_hours(admin, report, label="Memory café volunteer hosts (paper sign-in sheets)", minutes=310 * 60,
                        channel=SYSTEM)
@@ -155,10 +165,21 @@ def load(town) -> None:
         admin, town.organisations["Adult Social Care"], name="Trained inspector", channel=SYSTEM,
         description="Trained to inspect care services with staff, as a citizen inspector.",
         criteria="Completed the citizen inspector course and one inspection visit.")
+    # Awards are never public when made: the people who have a login chose to show some of theirs.
+    shown = []
     if "broker" in town.people:
-        services.award_badge(admin, broker, town.people["broker"], show_on_profile=True, channel=SYSTEM)
+        shown.append(services.award_badge(admin, broker, town.people["broker"], channel=SYSTEM))
     for index, person in enumerate(town.citizens[:12]):
         if person.user_id is None:
             continue
-        services.award_badge(admin, codesigner if index % 2 else hundred, person, show_on_profile=index % 3 == 0,
-                             evidence="Demo award", channel=SYSTEM)
+        award = services.award_badge(admin, codesigner if index % 2 else hundred, person, evidence="Demo award",
+                                     channel=SYSTEM)
+        if index % 3 == 0:
+            shown.append(award)
+    for award in shown:
+        services.set_award_consent(award.person.user, award, True)
+    # One assisted member (no login) agreed on the paper award form; staff record it in her name.
+    assisted = next((p for p in town.citizens if p.user_id is None), None)
+    if assisted is not None:
+        award = services.award_badge(admin, hundred, assisted, evidence="Demo award", channel=Channel.PAPER)
+        services.set_award_consent(admin, award, True, consent=True, channel=Channel.PAPER)

@@ -33,8 +33,10 @@ class IndicatorForm(forms.Form):
     source = forms.ChoiceField(label=_("Data source"), choices=Indicator.Source.choices)
     metric_key = forms.ChoiceField(label=_("Platform metric"), required=False,
                                    help_text=_("Only for indicators fed by a platform metric."))
-    survey_question_id = forms.IntegerField(label=_("Survey question id"), required=False, min_value=1,
-                                            help_text=_("Only for indicators fed by a survey question."))
+    survey_question_id = forms.TypedChoiceField(
+        label=_("Survey question"), required=False, coerce=int, empty_value=None,
+        help_text=_("Only for indicators fed by a survey question: questions of your organisation's surveys and "
+                    "of surveys whose results are published."))
     counts_people = forms.BooleanField(label=_("This indicator counts people (small counts are hidden in open data)"),
                                        required=False)
     decision_id = forms.IntegerField(label=_("Design decision id"), required=False, min_value=1,
@@ -43,13 +45,24 @@ class IndicatorForm(forms.Form):
     FIELDS = ("title", "description", "unit", "better", "baseline_value", "baseline_date", "owner", "source",
               "metric_key", "survey_question_id", "counts_people")
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, questions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = people if people is not None else Person.objects.none()
         self.fields["metric_key"].choices = [("", _("None"))] + metrics.choices()
+        self.fields["survey_question_id"].choices = [("", _("None"))] + survey_question_choices(questions)
 
     def indicator_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
+
+
+def survey_question_choices(questions) -> list:
+    """Questions grouped by their survey (its title and organisation), for a select with optgroups."""
+    groups: dict = {}
+    for question in questions:
+        survey = question.survey
+        label = f"{survey.title} ({survey.organisation.name})"
+        groups.setdefault((label, survey.pk), []).append((question.pk, question.text))
+    return [(label, options) for (label, _pk), options in groups.items()]
 
 
 class TargetForm(forms.Form):
@@ -183,14 +196,9 @@ class BadgeClassForm(forms.Form):
 
 
 class AwardForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=Person.objects.none(),
+                                    help_text=_("The badge is not public until the person chooses to show it."))
     evidence = forms.CharField(label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    show_on_profile = forms.BooleanField(
-        label=_("The person agreed to show this badge on their public profile"), required=False)
-    channel = forms.ChoiceField(label=_("How was their agreement given?"), required=False, choices=[
-        (Channel.WEB, _("Not asked yet (they decide later)")), (Channel.IN_PERSON, _("In person")),
-        (Channel.PHONE, _("By phone")), (Channel.PAPER, _("On paper")),
-    ])
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,4 +206,17 @@ class AwardForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
+    """The holder's own choice; staff recording it for an assisted member also say how they heard it
+    and that the person agreed."""
+
     show_on_profile = forms.BooleanField(label=_("Show this badge on my public profile"), required=False)
+
+    def __init__(self, *args, on_behalf=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if on_behalf:
+            self.fields["show_on_profile"].label = _("Show this badge on their public profile")
+            self.fields["channel"] = forms.ChoiceField(label=_("How did they tell you?"), choices=[
+                (Channel.IN_PERSON, _("In person")), (Channel.PHONE, _("By phone")), (Channel.PAPER, _("On paper")),
+            ])
+            self.fields["consent"] = forms.BooleanField(
+                label=_("They agreed to show this badge on their public profile"), required=False)

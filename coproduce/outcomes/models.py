@@ -119,8 +119,8 @@ class Indicator(models.Model):
     )
     source = models.CharField(_("data source"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     metric_key = models.CharField(_("platform metric"), max_length=80, blank=True)
-    # Hook for the assessment app's surveys (not built yet): the id of the survey question whose
-    # result feeds this indicator. No foreign key, so this app does not import the assessment app.
+    # The id of the assessment app's survey question whose headline figure feeds this indicator (checked
+    # by services through the provider assessment registers). No foreign key: this app does not import it.
     survey_question_id = models.PositiveBigIntegerField(_("survey question"), null=True, blank=True)
     counts_people = models.BooleanField(
         _("counts people"), default=False,

@@ -10,6 +10,12 @@ total, the totals with the grand total – in which exactly one figure is hidden
 figure of that line is hidden as well, shown as ``"[c]"`` (secondary suppression), and the check
 repeats until no line has exactly one hidden figure. Counts that are not of people (activities of an
 initiative) are published as they are. The suppression functions are pure (no Django).
+
+**One rule everywhere.** `hides(indicator, value)` says whether a figure of an indicator that counts
+people is too small to show. Every place the public sees such a figure applies it: these exports, the
+dashboard and framework tables (`queries.Display`), the indicator page (its facts, readings table and
+chart) and the API (`api.IndicatorOut`, `api.ReadingOut`). Staff of the owning organisation (and
+platform administrators: `outcomes.view_exact_counts`) see the exact values on the pages and the API.
 """
 
 from __future__ import annotations
@@ -96,6 +102,11 @@ def suppress_table(cells: Sequence[Sequence[int]], *, threshold: int = THRESHOLD
 # --- the organisation's aggregates (Django from here on) ----------------------------------------
 
 
+def hides(indicator, value) -> bool:
+    """Whether `value` (a baseline or a reading of `indicator`) is a count of people too small to publish."""
+    return bool(getattr(indicator, "counts_people", False)) and value is not None and value < THRESHOLD
+
+
 def _number(value) -> str:
     if value is None:
         return ""
@@ -122,14 +133,9 @@ def aggregates(organisation, today=None) -> dict:
                 .prefetch_related("targets").order_by("framework__title", "outcome__goal__position",
                                                       "outcome__position", "position", "id"))
     for indicator, result in zip(rows, assess_indicators(rows, today)):
-        latest = indicator.latest_reading_value
-        shown_latest = _number(latest)
-        if indicator.counts_people and latest is not None and latest < THRESHOLD:
-            shown_latest = PRIMARY
-        baseline = indicator.baseline_value
-        shown_baseline = _number(baseline)
-        if indicator.counts_people and baseline is not None and baseline < THRESHOLD:
-            shown_baseline = PRIMARY
+        latest, baseline = indicator.latest_reading_value, indicator.baseline_value
+        shown_latest = PRIMARY if hides(indicator, latest) else _number(latest)
+        shown_baseline = PRIMARY if hides(indicator, baseline) else _number(baseline)
         indicators.append({
             "framework": indicator.framework.title,
             "goal": indicator.outcome.goal.title,

@@ -104,6 +104,8 @@ rules.add_perm("outcomes.add_framework", works_for | is_platform_admin)  # obj: 
 rules.add_perm("outcomes.change_framework", staff)
 rules.add_perm("outcomes.publish_framework", publishes_for_owner | is_platform_admin)
 rules.add_perm("outcomes.record_reading", staff | owns_indicator)  # obj: indicator
+# Exact small counts of people (below the open-data threshold): obj: framework or indicator.
+rules.add_perm("outcomes.view_exact_counts", staff)
 
 rules.add_perm("outcomes.view_initiative", is_published | staff)
 rules.add_perm("outcomes.add_initiative", works_for | is_platform_admin)  # obj: organisation

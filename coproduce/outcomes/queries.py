@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import metrics, socialvalue
+from . import metrics, opendata, socialvalue
 from .models import (
     ActivityKind,
     Framework,
@@ -73,8 +73,8 @@ def decorate(indicator: Indicator, today, display: Display | None = None) -> Ind
     if display is not None:
         indicator.url = display.indicator_url(indicator.pk)
         indicator.cells = (
-            display.figure(indicator.baseline_value, indicator.baseline_date),
-            display.figure(indicator.latest_reading_value, indicator.latest_reading_date),
+            display.figure(indicator.baseline_value, indicator.baseline_date, indicator),
+            display.figure(indicator.latest_reading_value, indicator.latest_reading_date, indicator),
             display.figure(result.target, result.target_date),
         )
     return indicator
@@ -82,11 +82,13 @@ def decorate(indicator: Indicator, today, display: Display | None = None) -> Ind
 
 class Display:
     """Formats figures and month-year dates once per distinct value (localised), and builds indicator
-    URLs without a `reverse` per row: long tables stay cheap to render."""
+    URLs without a `reverse` per row: long tables stay cheap to render. Unless `exact` (staff of the
+    owning organisation), small counts of people are shown as "<5" (`opendata.hides`)."""
 
-    def __init__(self):
+    def __init__(self, exact: bool = False):
         from django.urls import reverse
 
+        self.exact = exact
         self._url = reverse("outcomes:indicator", args=[999999999]).replace("999999999", "{}")
         self._dates: dict = {}
         self._numbers: dict = {}
@@ -114,18 +116,21 @@ class Display:
             shown = self._dates[day] = date_format(day, "M Y")
         return shown
 
-    def figure(self, value, day) -> tuple[str, str] | None:
+    def figure(self, value, day, indicator=None) -> tuple[str, str] | None:
+        """The value and its month; a small count of people of `indicator` is hidden from the public."""
         if value is None:
             return None
-        return self.number(value), self.month(day) if day else ""
+        shown = opendata.PRIMARY if not self.exact and opendata.hides(indicator, value) else self.number(value)
+        return shown, self.month(day) if day else ""
 
 
-def framework_tree(frameworks, today=None) -> list[Framework]:
+def framework_tree(frameworks, today=None, *, exact: bool = False) -> list[Framework]:
     """Frameworks with `goal_list` → `outcome_list` → `indicator_list` (each indicator decorated with
     its status and ready-formatted cells): five flat queries however large, grouped in Python (cheaper
-    than nested prefetches), and no reading history is read."""
+    than nested prefetches), and no reading history is read. `exact`: the viewer may see small counts
+    of people (staff of the owning organisation)."""
     today = today or timezone.localdate()
-    display = Display()
+    display = Display(exact=exact)
     frameworks = list(frameworks)
     ids = [f.pk for f in frameworks]
     goals = list(Goal.objects.filter(framework_id__in=ids).order_by("position", "id"))

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
+from coproduce.core.on_behalf import acting_for, check_on_behalf
 from coproduce.core.permissions import require
 from coproduce.core.validation import full_clean, unique_slug
 
@@ -167,7 +168,10 @@ INDICATOR_FIELDS = ("title", "description", "unit", "better", "baseline_value", 
                     "source", "metric_key", "survey_question_id", "counts_people")
 
 
-def _validate_indicator(indicator: Indicator) -> None:
+def _validate_indicator(indicator: Indicator, actor=None, *, check_question: bool = False) -> None:
+    """Field errors of an indicator. `check_question`: the survey question is new or changed, so it must
+    be one the actor may use (`survey_questions_for`): it exists, gives a headline figure, and its
+    survey is of an organisation the actor works for or has published results."""
     errors: dict[str, list[str]] = {}
     if not (indicator.title or "").strip():
         errors["title"] = [_("Please give a title.")]
@@ -185,6 +189,14 @@ def _validate_indicator(indicator: Indicator) -> None:
         errors["metric_key"] = [_("Only indicators fed by a platform metric name one.")]
     if indicator.source == Indicator.Source.SURVEY and not indicator.survey_question_id:
         errors["survey_question_id"] = [_("Say which survey question feeds this indicator.")]
+    elif indicator.source == Indicator.Source.SURVEY and check_question:
+        allowed = _survey_question_provider(actor).filter(pk=indicator.survey_question_id).exists() \
+            if _survey_question_provider is not None else False
+        if not allowed:
+            errors["survey_question_id"] = [_("Choose a question with a headline figure from a survey of your "
+                                              "organisation or one whose results are published.")]
+    elif indicator.source != Indicator.Source.SURVEY and indicator.survey_question_id:
+        errors["survey_question_id"] = [_("Only indicators fed by a survey name a survey question.")]
     if indicator.owner is not None and indicator.owner.erased_at is not None:
         errors["owner"] = [_("Choose someone whose data has not been erased.")]
     if errors:
@@ -210,7 +222,7 @@ def create_indicator(actor, outcome: Outcome, *, title: str, unit: str, better: 
         owner=owner, source=source, metric_key=metric_key or "", survey_question_id=survey_question_id,
         counts_people=counts_people, description=description, position=position, design_decision_id=decision_id,
     )
-    _validate_indicator(indicator)
+    _validate_indicator(indicator, actor, check_question=True)
     full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.create", indicator, organisation=framework.organisation,
@@ -230,11 +242,13 @@ def update_indicator(actor, indicator: Indicator, *, decision_id: int | None = N
         changes["baseline_value"] = _decimal(changes["baseline_value"], "baseline_value", required=False)
     indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = {name: str(getattr(indicator, name)) for name in changes}
+    feed = (indicator.source, indicator.survey_question_id)
     for name, value in changes.items():
         setattr(indicator, name, value)
     if decision_id is not None:
         indicator.design_decision_id = decision_id
-    _validate_indicator(indicator)
+    _validate_indicator(indicator, actor,
+                        check_question=(indicator.source, indicator.survey_question_id) != feed)
     full_clean(indicator)
     indicator.save()
     audit.record(actor, "outcomes.indicator.update", indicator, organisation=indicator.framework.organisation,
@@ -419,17 +433,30 @@ def import_readings_csv(actor, indicator: Indicator, text: str, *, dry_run: bool
     return result
 
 
-# Survey hook. The assessment app's surveys do not exist yet. When they do, it sets a provider from its
-# AppConfig.ready():  outcomes.services.set_survey_result_provider(fn)  where
-#   fn(question_id: int, start: date, end: date) -> Decimal | int | None
-# returns the question's result for the period (e.g. % agreeing), or None when there are too few answers.
-# `refresh_metric_readings` then feeds survey-sourced indicators exactly like metric-fed ones.
+# Survey hooks, set by the assessment app from its AppConfig.ready() (outcomes does not import it):
+#   set_survey_result_provider(fn)    fn(question_id, start, end) -> Decimal | int | None: the question's
+#       headline figure for the period (e.g. % agreeing), None when there are too few answers;
+#       `refresh_metric_readings` feeds survey-sourced indicators with it, like metric-fed ones.
+#   set_survey_question_provider(fn)  fn(actor) -> queryset of the survey questions `actor` may feed to an
+#       indicator (each with `.survey`): `create_indicator`/`update_indicator` check the chosen question
+#       against it and the indicator form offers it as a list.
 _survey_result_provider: Callable | None = None
+_survey_question_provider: Callable | None = None
 
 
 def set_survey_result_provider(provider: Callable | None) -> None:
     global _survey_result_provider
     _survey_result_provider = provider
+
+
+def set_survey_question_provider(provider: Callable | None) -> None:
+    global _survey_question_provider
+    _survey_question_provider = provider
+
+
+def survey_questions_for(actor):
+    """The survey questions `actor` may feed to an indicator (empty without the assessment app)."""
+    return list(_survey_question_provider(actor)) if _survey_question_provider is not None else []
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -699,10 +726,10 @@ def create_badge_class(actor, organisation: Organisation, *, name: str, descript
 
 
 @transaction.atomic
-def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "", show_on_profile: bool = False,
+def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "",
                 channel=Channel.WEB) -> BadgeAward:
-    """Award a badge. `show_on_profile` may be set only when the person's consent was asked (in person,
-    by phone or on paper); otherwise the person decides later on their badge's page."""
+    """Award a badge. An award is never public when it is made: only the person (or staff, for an
+    assisted member who agreed in person, by phone or on paper) shows it, with `set_award_consent`."""
     require(actor, "outcomes.manage_badges", badge.organisation)
     if not badge.is_active:
         raise ValidationError({"badge": [_("This badge can no longer be awarded.")]})
@@ -710,26 +737,38 @@ def award_badge(actor, badge: BadgeClass, person: Person, *, evidence: str = "",
         raise ValidationError({"person": [_("Choose someone from your organisation.")]})
     if BadgeAward.objects.filter(badge=badge, person=person, revoked_at__isnull=True).exists():
         raise ValidationError({"person": [_("This person already holds this badge.")]})
-    award = BadgeAward.objects.create(
-        badge=badge, person=person, evidence=evidence or "", issued_by=actor if actor.pk else None,
-        show_on_profile=bool(show_on_profile), consent_changed_at=timezone.now() if show_on_profile else None,
-    )
-    audit.record(actor, "outcomes.badge.award", award, organisation=badge.organisation, on_behalf_of=None,
-                 channel=channel, details={"badge": badge.slug, "person": person.pk,
-                                           "show_on_profile": bool(show_on_profile)})
+    award = BadgeAward.objects.create(badge=badge, person=person, evidence=evidence or "",
+                                      issued_by=actor if actor.pk else None, show_on_profile=False)
+    audit.record(actor, "outcomes.badge.award", award, organisation=badge.organisation, channel=channel,
+                 details={"badge": badge.slug, "person": person.pk})
     return award
 
 
 @transaction.atomic
-def set_award_consent(actor, award: BadgeAward, show_on_profile: bool, *, channel=Channel.WEB) -> BadgeAward:
+def set_award_consent(actor, award: BadgeAward, show_on_profile: bool, *, consent: bool | None = None,
+                      channel=Channel.WEB) -> BadgeAward:
+    """Show or hide an award on the holder's public profile.
+
+    Showing it is the holder's own choice. Staff may show it for an assisted member (no login) only
+    with their recorded agreement and the channel it came through (`core.on_behalf`); nobody shows
+    it for a person who has a login. Hiding it is always allowed to those who may change it."""
     require(actor, "outcomes.change_award_consent", award)
-    award.show_on_profile = bool(show_on_profile)
+    show = bool(show_on_profile)
+    errors: dict[str, list[str]] = {}
+    on_behalf = acting_for(actor, award.person)
+    if show and on_behalf is not None:
+        if not award.person.is_assisted or award.person.user_id is not None:
+            errors["show_on_profile"] = [_("Only the person can choose to show their badge on their profile.")]
+        else:
+            check_on_behalf(actor, award.person, errors, channel=channel, consent=consent)
+    if errors:
+        raise ValidationError(errors)
+    award.show_on_profile = show
     award.consent_changed_at = timezone.now()
     award.save(update_fields=["show_on_profile", "consent_changed_at"])
-    me = getattr(actor, "person", None) if actor is not None else None
     audit.record(actor, "outcomes.badge.consent", award, organisation=award.badge.organisation,
-                 on_behalf_of=award.person if me is None or me.pk != award.person_id else None,
-                 channel=channel, details={"show_on_profile": award.show_on_profile})
+                 on_behalf_of=on_behalf, channel=channel,
+                 details={"show_on_profile": award.show_on_profile, **({"consent": True} if show and on_behalf else {})})
     return award
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coproduce.core.models import STAFF_ROLES, Organisation, Person
+from coproduce.core.on_behalf import acting_for
 from coproduce.core.pdf import pdf_response
 from coproduce.core.permissions import organisations_where, person_of, require
 from coproduce.core.views import apply_errors, page_of
@@ -106,7 +107,8 @@ def index(request):
 def dashboard(request, slug):
     org = _organisation(request, slug)
     today = timezone.localdate()
-    frameworks = queries.framework_tree(queries.visible_frameworks(request.user, org), today)
+    exact = request.user.has_perm("outcomes.view_exact_counts", Framework(organisation=org))
+    frameworks = queries.framework_tree(queries.visible_frameworks(request.user, org), today, exact=exact)
     staff = request.user.has_perm("outcomes.add_framework", org)
     context = {
         "org": org,
@@ -154,7 +156,8 @@ def framework_new(request, slug):
 def framework(request, slug):
     fw = get_object_or_404(Framework.objects.select_related("organisation"), slug=slug)
     require(request.user, "outcomes.view_framework", fw)
-    [tree] = queries.framework_tree(Framework.objects.filter(pk=fw.pk).select_related("organisation"))
+    [tree] = queries.framework_tree(Framework.objects.filter(pk=fw.pk).select_related("organisation"),
+                                    exact=request.user.has_perm("outcomes.view_exact_counts", fw))
     context = {
         "fw": tree,
         "org": fw.organisation,
@@ -212,7 +215,8 @@ def outcome_new(request, pk):
 def indicator_new(request, pk):
     outcome = get_object_or_404(Outcome.objects.select_related("framework"), pk=pk)
     require(request.user, "outcomes.change_framework", outcome.framework)
-    form = IndicatorForm(request.POST or None, people=_people_for(request.user))
+    form = IndicatorForm(request.POST or None, people=_people_for(request.user),
+                         questions=services.survey_questions_for(request.user))
 
     def create(data):
         fields = {k: v for k, v in data.items() if k != "decision_id"}
@@ -231,7 +235,13 @@ def indicator_edit(request, pk):
     require(request.user, "outcomes.change_framework", indicator)
     initial = {name: getattr(indicator, name) for name in IndicatorForm.FIELDS}
     initial["decision_id"] = indicator.design_decision_id
-    form = IndicatorForm(request.POST or None, initial=initial, people=_people_for(request.user))
+    form = IndicatorForm(request.POST or None, initial=initial, people=_people_for(request.user),
+                         questions=services.survey_questions_for(request.user))
+    if indicator.survey_question_id and indicator.survey_question_id not in {
+            pk for _group, options in form.fields["survey_question_id"].choices[1:] for pk, _text in options}:
+        # Kept as it is (a question the editor could not choose now is not lost by saving other changes).
+        form.fields["survey_question_id"].choices += [
+            (indicator.survey_question_id, _("The current question (%(id)s)") % {"id": indicator.survey_question_id})]
 
     def update(data):
         return services.update_indicator(request.user, indicator, decision_id=data["decision_id"],
@@ -251,14 +261,22 @@ def indicator(request, pk):
     ind.target_list = [(t.due, t.value) for t in targets]
     readings = list(ind.readings.order_by("on").values_list("on", "value", "note", "source"))
     queries.decorate(ind, today)
+    # The public sees small counts of people as "<5": in the facts, the table and (left out) the chart.
+    hidden = (lambda value: False) if request.user.has_perm("outcomes.view_exact_counts", ind) else \
+        (lambda value: opendata.hides(ind, value))
     baseline = (ind.baseline_date, ind.baseline_value) if ind.baseline_date else None
     path = planned_path(baseline, [(t.due, t.value) for t in targets])
+    if baseline is not None and hidden(ind.baseline_value):
+        path = path[1:]
     chart = charts.line_chart([
-        charts.Series(_("Readings"), [(d, v) for d, v, _n, _s in readings]),
+        charts.Series(_("Readings"), [(d, v) for d, v, _n, _s in readings if not hidden(v)]),
         charts.Series(_("Planned path to the targets"), path, style="dashed"),
     ])
     context = {
-        "ind": ind, "fw": ind.framework, "targets": targets, "readings": readings, "chart": chart,
+        "ind": ind, "fw": ind.framework, "targets": targets, "chart": chart,
+        "readings": [(d, opendata.PRIMARY if hidden(v) else v, n, s) for d, v, n, s in readings],
+        "baseline_hidden": hidden(ind.baseline_value), "suppressed": any(hidden(v) for _d, v, _n, _s in readings),
+        "threshold": opendata.THRESHOLD, "primary": opendata.PRIMARY,
         "can_record": request.user.has_perm("outcomes.record_reading", ind),
         "can_change": request.user.has_perm("outcomes.change_framework", ind),
     }
@@ -528,8 +546,7 @@ def badge(request, slug):
     if request.method == "POST":
         require(request.user, "outcomes.manage_badges", item.organisation)
         response = _handle(request, form, lambda d: services.award_badge(
-            request.user, item, d["person"], evidence=d["evidence"], show_on_profile=d["show_on_profile"],
-            channel=d["channel"] or "web"), _("Badge awarded."), item.get_absolute_url())
+            request.user, item, d["person"], evidence=d["evidence"]), _("Badge awarded."), item.get_absolute_url())
         if response:
             return response
     awards = []
@@ -551,15 +568,17 @@ def _award(request, award_uuid) -> BadgeAward:
 def award(request, award_uuid):
     item = _award(request, award_uuid)
     can_consent = request.user.has_perm("outcomes.change_award_consent", item)
-    form = ConsentForm(request.POST or None, initial={"show_on_profile": item.show_on_profile})
+    on_behalf = acting_for(request.user, item.person) is not None
+    form = ConsentForm(request.POST or None, initial={"show_on_profile": item.show_on_profile}, on_behalf=on_behalf)
     if request.method == "POST":
         require(request.user, "outcomes.change_award_consent", item)
-        if form.is_valid():
-            services.set_award_consent(request.user, item, form.cleaned_data["show_on_profile"])
-            messages.success(request, _("Saved."))
-            return redirect(item)
+        response = _handle(request, form, lambda d: services.set_award_consent(
+            request.user, item, d["show_on_profile"], consent=d.get("consent"), channel=d.get("channel", "web")),
+            _("Saved."), item.get_absolute_url())
+        if response:
+            return response
     return render(request, "outcomes/award.html", {
-        "item": item, "form": form if can_consent else None,
+        "item": item, "form": form if can_consent else None, "on_behalf": on_behalf,
         "can_revoke": request.user.has_perm("outcomes.revoke_award", item) and item.revoked_at is None})
 
 

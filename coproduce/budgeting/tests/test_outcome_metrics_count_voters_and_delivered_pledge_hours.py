@@ -1,13 +1,14 @@
 """`budgeting.vote_participants` counts distinct voters (once per process, paper ballots included) in the
 organisation's processes whose vote closed in the period; `budgeting.pledges_delivered` the minutes of
-time pledges to funded proposals settled in the period. Both are computed from real rows."""
+time pledged to funded proposals whose delivery was completed in the period (not when promised). Both
+are computed from real rows."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
 from coproduce.budgeting import services
-from coproduce.budgeting.models import Pledge, Process
+from coproduce.budgeting.models import Pledge, Process, Proposal
 from coproduce.outcomes import metrics
 
 
@@ -33,6 +34,14 @@ def test_voters_and_pledged_hours_from_real_rows(pb, personas, world, phase):
     participants = metrics.get("budgeting.vote_participants")
     delivered = metrics.get("budgeting.pledges_delivered")
     assert delivered.kind == "hours" and participants.counts_people
+    # Settled (promised) is not delivered: nothing counts until the skate park's milestones are all done.
+    assert delivered.compute(council, today, today + timedelta(days=1)) == 0
+    skate = Proposal.objects.get(pk=skate.pk)
+    ramps = services.add_milestone(personas["org_admin"], skate, title="Ramps")
+    lights = services.add_milestone(personas["org_admin"], skate, title="Lights")
+    services.record_progress(personas["org_admin"], skate, progress=50, spent=0, done_milestones=[ramps])
+    assert delivered.compute(council, today, today + timedelta(days=1)) == 0
+    services.record_progress(personas["org_admin"], skate, progress=100, spent=0, done_milestones=[lights])
     assert participants.compute(council, today, today + timedelta(days=1)) == 3
     assert delivered.compute(council, today, today + timedelta(days=1)) == 120
     assert Pledge.objects.filter(proposal=library).get().status == Pledge.Status.RELEASED

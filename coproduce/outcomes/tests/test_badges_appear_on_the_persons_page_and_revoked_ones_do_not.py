@@ -38,6 +38,7 @@ def test_the_person_sees_their_own_badges_with_a_link_to_choose_what_is_public(c
     pat = personas["platform_admin"]
     carla = personas["citizen"].person
     badge = services.create_badge_class(pat, world.group, name="Co-designer", description="d", criteria="c")
-    services.award_badge(pat, badge, carla, show_on_profile=True)
+    award = services.award_badge(pat, badge, carla)
+    services.set_award_consent(personas["citizen"], award, True)
     html = client_as(personas["citizen"]).get(f"/people/{carla.pk}/").content.decode()
     assert "Co-designer" in html and "Choose which badges others see" in html and "not public" not in html

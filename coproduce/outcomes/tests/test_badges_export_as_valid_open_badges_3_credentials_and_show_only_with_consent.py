@@ -100,7 +100,7 @@ def test_a_badge_shows_on_the_public_profile_only_with_consent(award, personas, 
     # Nell has no login: staff record her consent on her behalf (she agreed on paper).
     with pytest.raises(PermissionDenied):
         services.set_award_consent(personas["other_org"], award, True)
-    services.set_award_consent(personas["staff"], award, True)
+    services.set_award_consent(personas["staff"], award, True, consent=True, channel="paper")
     public = client_as(None).get(profile)
     assert public.status_code == 200 and b"Co-designer of a service" in public.content
     assert b"Nell Offline" in client_as(None).get(f"/outcomes/badges/{award.badge.slug}/").content

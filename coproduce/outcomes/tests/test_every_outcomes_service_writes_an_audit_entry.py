@@ -61,7 +61,7 @@ def test_initiative_self_assessment_social_value_and_badge_services_are_audited(
 
     nell = core.register_person(sam, world.service, consent=True, name="Nell")
     award = services.award_badge(sam, badge, nell)
-    services.set_award_consent(sam, award, True)
+    services.set_award_consent(sam, award, True, consent=True, channel="phone")
     services.revoke_award(sam, award)
     expected = ["outcomes.initiative.create", "outcomes.activity.link", "outcomes.activity.unlink",
                 "outcomes.step.update", "outcomes.self_assessment.create", "outcomes.social_value.create",
@@ -103,7 +103,8 @@ def test_personal_data_export_and_erasure_cover_badges(personas, world):
     sam, admin = personas["staff"], personas["platform_admin"]
     nell = core.register_person(sam, world.service, consent=True, name="Nell")
     badge = services.create_badge_class(sam, world.service, name="Host", description="d", criteria="c")
-    services.award_badge(sam, badge, nell, evidence="Ran the café", show_on_profile=True)
+    award = services.award_badge(sam, badge, nell, evidence="Ran the café")
+    services.set_award_consent(sam, award, True, consent=True, channel="paper")
     data = core.export_person_data(admin, nell)
     assert data["outcomes"]["badges"][0]["badge"] == "Host"
     core.erase_person(admin, nell)
