@@ -87,9 +87,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
                 tie_break=args.tie_break,
                 exact=args.exact,
             )
-        except (OSError, UnicodeError, PabulibFormatError, RuleError, ValueError) as exc:
+        except Exception as exc:  # one bad file must not stop the others (see _error_text)
             failed += 1
-            msg = str(exc) if not isinstance(exc, OSError) else f"cannot read file: {exc.strerror or exc}"
+            msg = _error_text(exc)
             if args.json:
                 out.write(json.dumps({"file": path, "error": msg}, ensure_ascii=False) + "\n")
             else:
@@ -111,6 +111,17 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
         else:
             _table(out, path, election, outcome)
     return 1 if failed else 0
+
+
+def _error_text(exc: Exception) -> str:
+    """The text of a file's error line.  The reader raises PabulibFormatError (section, line,
+    problem) and the rules RuleError / ValueError saying what they cannot count; anything else is a
+    fault of this program on that file, reported with its type rather than ending the whole run."""
+    if isinstance(exc, OSError):
+        return f"cannot read file: {exc.strerror or exc}"
+    if isinstance(exc, (PabulibFormatError, RuleError, ValueError)):
+        return str(exc)
+    return f"could not count this file ({type(exc).__name__}: {exc})"
 
 
 def _table(out: TextIO, path: str, election, outcome) -> None:
