@@ -763,6 +763,30 @@ def _write_ballot(budget: Budget, key: str, choices, points, channel, voter_area
             raise ValidationError({"code": [_("This voting code has already been used for this budget.")]}) from None
 
 
+STAFF_ENTERED = (*Channel.OFFLINE, Channel.IMPORT)  # ballots staff typed in from paper, phone or a spreadsheet
+
+
+def _write_code_ballot(budget: Budget, key: str, code: VotingCode, choices, points, channel, voter_area_id) -> None:
+    """A ballot cast online with a voting code: the first one, or a change of the earlier one cast
+    online with the same code, as for any voter until the vote closes. The code's row is locked
+    first, so two ballots with one code at once are written one after the other (the second
+    replaces the first) and never make two. A ballot that staff entered from paper with the code
+    stays as it is: whoever handled the paper saw the code, so it cannot be changed online."""
+    VotingCode.objects.select_for_update().filter(pk=code.pk).values_list("pk", flat=True).get()
+    earlier = Ballot.objects.filter(budget=budget, voter_key=key).first()
+    if earlier is not None and earlier.channel in STAFF_ENTERED:
+        raise ValidationError({"code": [_("This voting code has already been used for this budget on a paper "
+                                          "ballot, which cannot be changed online.")]})
+    if earlier is None:
+        Ballot.objects.create(budget=budget, voter_key=key, choices=choices, points=points, channel=channel,
+                              voter_area_id=voter_area_id)
+    else:
+        Ballot.objects.filter(pk=earlier.pk).update(choices=choices, points=points, channel=channel,
+                                                    voter_area_id=voter_area_id)
+    if code.used_at is None:
+        VotingCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=timezone.now())
+
+
 def _district(area: Area | None, process: Process):
     """The district (the area one level below the top of the hierarchy: city → district) holding
     `area`, for turnout and priorities by area. Coarse on purpose, and read from the area's path,
@@ -822,10 +846,10 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
             again = set(Ballot.objects.filter(budget__process=process, voter_key=key).values_list("budget_id", flat=True))
             voting.check_eligibility(process, budget, voter, again)
-        # a code is used once per budget: a second ballot with it is refused, not a change
-        _write_ballot(budget, key, choices, points, channel, area_id, band, replace=voter.code is None)
-        if voter.code is not None and voter.code.used_at is None:
-            VotingCode.objects.filter(pk=voter.code.pk).update(used_at=timezone.now())
+        if voter.code is None:
+            _write_ballot(budget, key, choices, points, channel, area_id, band, replace=True)
+        else:
+            _write_code_ballot(budget, key, voter.code, choices, points, channel, area_id)
         audit.record(actor, "ballot.cast", budget, organisation=process.organisation, channel=channel)
     return receipt
 
@@ -833,8 +857,10 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
 def enter_paper_ballot(actor, budget: Budget, *, choices=None, points=None, code: str = "",
                        voter_area: Area | None = None, channel=Channel.PAPER) -> dict:
     """Staff enter a ballot received on paper (or by phone, or at a stall). With the voter's code
-    it counts as that voter's ballot (so they cannot vote twice); otherwise it is an anonymous
-    ballot from the box. Paper ballots may be entered until the official count."""
+    it counts as that voter's ballot (so they cannot vote twice: a code that already has a ballot
+    in this budget, online or on paper, is refused, and the paper ballot cannot be changed online
+    afterwards); otherwise it is an anonymous ballot from the box. Paper ballots may be entered
+    until the official count."""
     process = budget.process
     _require(actor, "budgeting.act_on_behalf", process, channel)
     _phase(process, Phase.VOTE, Phase.RESULTS, field="budget")
