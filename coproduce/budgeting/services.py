@@ -574,6 +574,89 @@ def withdraw_proposal(actor, proposal: Proposal, *, reason: str, channel=Channel
     return proposal
 
 
+PROPOSAL_EDIT_FIELDS = ("title", "description", "category", "address", "latitude", "longitude")
+
+
+def _edit_rule(user, proposal: Proposal, channel) -> tuple[str, tuple]:
+    """(permission, phases) under which `user` changes this proposal: staff writing down what the
+    proposer asked for on paper, by phone or in person (on their behalf, while collecting or
+    reviewing); the proposer (their own, while proposals are collected); or staff who review
+    proposals (while collecting or reviewing)."""
+    process = proposal.process
+    if channel in ON_BEHALF_CHANNELS:
+        return "budgeting.act_on_behalf", (Phase.COLLECT, Phase.REVIEW)
+    me = person_of(user)
+    if me is not None and proposal.proposer_id == me.pk and not user.has_perm("budgeting.review_proposal", process):
+        return "budgeting.propose", (Phase.COLLECT,)
+    return "budgeting.review_proposal", (Phase.COLLECT, Phase.REVIEW)
+
+
+def may_edit_proposal(user, proposal: Proposal, channel=Channel.WEB) -> bool:
+    """Whether `update_proposal` would let `user` change this proposal now (a proposer only until
+    staff have reviewed it; nobody once it was merged or withdrawn)."""
+    if user is None or proposal.status in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN):
+        return False
+    perm, phases = _edit_rule(user, proposal, channel)
+    if perm == "budgeting.propose" and proposal.status != Proposal.Status.SUBMITTED:
+        return False
+    return proposal.process.phase in phases and user.has_perm(perm, proposal.process)
+
+
+@transaction.atomic
+def update_proposal(actor, proposal: Proposal, *, channel=Channel.WEB, **changes) -> Proposal:
+    """Change a proposal after it was submitted: its title, description, category (a Topic or its
+    slug), address and point (`PROPOSAL_EDIT_FIELDS`; fields not given keep their value, and latitude and longitude
+    are given together: both, or neither to clear the point), with the same checks as a new
+    proposal. Who may and when is `_edit_rule`: the proposer only until staff have reviewed it;
+    staff acting for the proposer give the offline channel and the change is recorded on the
+    proposer's behalf. Nothing changes if any field is wrong."""
+    process = proposal.process
+    perm, phases = _edit_rule(actor, proposal, channel)
+    _require(actor, perm, process, channel)
+    _phase(process, *phases)
+    unknown = set(changes) - set(PROPOSAL_EDIT_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    # read the status under a lock: a merge or withdrawal at the same moment cannot be overwritten
+    status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+    if status in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN):
+        raise ValidationError({"proposal": [_("This proposal was merged or withdrawn; it can no longer be changed.")]})
+    if perm == "budgeting.propose" and status != Proposal.Status.SUBMITTED:
+        raise ValidationError({"proposal": [_("Staff have already reviewed this proposal: ask them to make the change.")]})
+    if ("latitude" in changes) != ("longitude" in changes):
+        changes.setdefault("latitude", None)
+        changes.setdefault("longitude", None)
+    new = {name: changes.get(name, getattr(proposal, name)) for name in PROPOSAL_EDIT_FIELDS}
+    category = new["category"]
+    errors = {}
+    if isinstance(category, str):  # the API gives the category's slug ("" for none)
+        category = new["category"] = Topic.objects.filter(slug=category).first() if category else None
+        if category is None and changes["category"]:
+            errors["category"] = [_("Choose a category from the list.")]
+    elif category is not None and not isinstance(category, Topic):
+        errors["category"] = [_("Choose a category from the list.")]
+    try:
+        new["latitude"], new["longitude"] = _check_proposal_fields(
+            process, title=new["title"], area=proposal.area, cost_estimate=proposal.cost_estimate,
+            budget=proposal.budget, address=new["address"], latitude=new["latitude"], longitude=new["longitude"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    new.update(title=new["title"].strip(), description=(new["description"] or "").strip(),
+               address=(new["address"] or "").strip())
+    changed = [name for name in PROPOSAL_EDIT_FIELDS if new[name] != getattr(proposal, name)]
+    if not changed:
+        return proposal
+    for name in changed:
+        setattr(proposal, name, new[name])
+    proposal.save(update_fields=changed)
+    audit.record(actor, "proposal.update", proposal, organisation=process.organisation, channel=channel,
+                 on_behalf_of=proposal.proposer if channel in ON_BEHALF_CHANNELS else None,
+                 details={"changed": changed})
+    return proposal
+
+
 def _recount(proposal: Proposal) -> None:
     from django.db.models import Sum
 
