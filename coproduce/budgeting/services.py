@@ -960,7 +960,15 @@ def enter_paper_ballot(actor, budget: Budget, *, choices=None, points=None, code
         if code_row is not None and code_row.used_at is None:
             VotingCode.objects.filter(pk=code_row.pk).update(used_at=timezone.now())
         audit.record(actor, "ballot.enter", budget, organisation=process.organisation, channel=channel)
+        _count_late_ballots(budget)
     return {"budget": budget.pk, "choices": choices, "points": points}
+
+
+def _count_late_ballots(budget: Budget) -> None:
+    """Paper ballots entered after the vote closed (the official count was asked for when the results
+    phase began): count again, so that the published result and `ballots.pb` hold the same ballots."""
+    if budget.process.phase == Phase.RESULTS:
+        request_tally(None, budget, official=True, channel=Channel.SYSTEM, again=True)
 
 
 def _with_codes(process: Process) -> Process:
@@ -1038,6 +1046,7 @@ def import_paper_ballots_csv(actor, budget: Budget, text: str, *, dry_run: bool 
         audit.record(actor, "ballot.import", budget, organisation=process.organisation, channel=channel,
                      details={"ballots": len(ballots)})
         report.imported = len(ballots)
+        _count_late_ballots(budget)
     return report
 
 
@@ -1119,10 +1128,12 @@ def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -
 
 
 @transaction.atomic
-def request_tally(actor, budget: Budget, *, official: bool = False, channel=Channel.WEB) -> Tally:
+def request_tally(actor, budget: Budget, *, official: bool = False, channel=Channel.WEB, again: bool = False) -> Tally:
     """Count a budget's ballots in the background (once). Official counts use exact arithmetic
     and are what the public results page shows; staff may count on demand at any time from the
-    vote (interim counts are seen by staff only)."""
+    vote (interim counts are seen by staff only). `again`: ballots were added, so a count that has
+    already started reading them is not enough; one still waiting is (it is locked until the caller's
+    transaction ends, so it cannot start before the new ballots are committed)."""
     process = budget.process
     _require(actor, "budgeting.run_tally", process, channel)
     if official:
@@ -1131,8 +1142,10 @@ def request_tally(actor, budget: Budget, *, official: bool = False, channel=Chan
         _phase(process, Phase.VOTE, Phase.RESULTS, Phase.DELIVERY)
     # one request at a time per budget
     Budget.objects.select_for_update().filter(pk=budget.pk).order_by("pk").values_list("pk", flat=True).first()
-    waiting = Tally.objects.filter(budget=budget, official=official,
-                                   status__in=[Tally.Status.PENDING, Tally.Status.RUNNING]).first()
+    waiting = (Tally.objects.select_for_update()
+               .filter(budget=budget, official=official,
+                       status__in=[Tally.Status.PENDING] if again else [Tally.Status.PENDING, Tally.Status.RUNNING])
+               .first())
     if waiting is not None:
         return waiting
     tally = Tally.objects.create(process=process, budget=budget, official=official, exact=official,
@@ -1385,6 +1398,7 @@ def import_pabulib(actor, organisation: Organisation, text: str, *, title: str =
             max_choices=max_len if max_len else (1 if election.vote_type == "choose-1" else None),
             points_total=int(points_total) if method == "cumulative" and str(points_total).isdigit() else None,
             rule=rule, completion=completion, comparison=comparison,
+            tie_break=meta["tie_break"] if meta.get("tie_break") in Process.TieBreak.values else Process.TieBreak.DEFAULT,
             threshold=int(threshold) if rule == "greedy-threshold" else None,
             residents_only=False, district_rule=Process.DistrictRule.ALL, pabulib_meta=meta,
         )
