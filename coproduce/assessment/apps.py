@@ -24,3 +24,14 @@ class AssessmentConfig(AppConfig):
         from .survey_services import question_result_for_period
 
         outcome_services.set_survey_result_provider(question_result_for_period)
+
+        from coproduce.core import daily
+
+        daily.register("inspection-chase", _chase, "Email services about overdue inspection actions (once a day each).")
+
+
+def _chase(day) -> str:
+    from .inspection_services import chase_overdue_actions
+
+    result = chase_overdue_actions(day)
+    return f"{result['actions']} overdue action(s) of {result['services']} service(s) chased"

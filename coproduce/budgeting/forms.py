@@ -213,6 +213,7 @@ class SupportOnBehalfForm(forms.Form):
 
 
 class PledgeForm(forms.Form):
+    service_fields = {"minutes": "hours"}  # the service counts time in minutes; here it is asked for in hours
     kind = forms.ChoiceField(label=_("What do you offer?"), choices=Pledge.Kind.choices, widget=forms.RadioSelect)
     hours = forms.DecimalField(label=_("Hours"), required=False, min_value=0, max_value=100000, decimal_places=2)
     amount = AmountField(label=_("Amount of money"), required=False,
@@ -226,9 +227,16 @@ class PledgeForm(forms.Form):
         if groups is not None:
             self.fields["group"].queryset = groups
 
-    def minutes(self):
+    def clean_hours(self):
         hours = self.cleaned_data.get("hours")
-        return int(hours * 60) if hours else None
+        if hours and round(hours * 60) == 0:
+            raise forms.ValidationError(_("Offer at least one minute (0.02 hours)."))
+        return hours
+
+    def minutes(self):
+        """The hours offered in whole minutes (to the nearest minute), for `services.make_pledge`."""
+        hours = self.cleaned_data.get("hours")
+        return round(hours * 60) if hours else None
 
 
 class PledgeOnBehalfForm(PledgeForm):

@@ -487,12 +487,14 @@ class VotingCode(models.Model):
 
 
 class CensusEntry(models.Model):
-    """One line of the census list: a salted hash of identity number and date of birth, the area,
-    and whether the person is below the minimum age on the day the vote closes."""
+    """One line of the census list: a salted hash of identity number and date of birth, and the area
+    (the age is checked from the date of birth given when voting)."""
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="census")
     digest = models.CharField(max_length=64)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # No longer read or written: the age is worked out from the date of birth the voter gives when they
+    # vote, against the minimum age then in force (a flag set when the list was loaded went stale).
     too_young = models.BooleanField(default=False)
 
     class Meta:

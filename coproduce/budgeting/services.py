@@ -1079,12 +1079,11 @@ def generate_codes(actor, process: Process, *, count: int, area: Area | None = N
 
 def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -> ImportReport:
     """The census list as CSV: `id_number,birth_date (YYYY-MM-DD),area (slug)`. Stored only as
-    salted hashes with the area and whether the person is under the minimum age. All or nothing."""
+    salted hashes with the area (the age is checked when the person votes). All or nothing."""
     _require(actor, "budgeting.manage_voting", process, channel)
     _phase(process, Phase.DRAFT, Phase.COLLECT, Phase.REVIEW, Phase.VOTE)
     report = ImportReport()
     areas = {a.slug: a for a in Area.objects.all()}
-    day = voting.reference_day(process)
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if not {"id_number", "birth_date"} <= set(h.strip() for h in reader.fieldnames or []):
         report.errors.append((1, _("The first line must name the columns id_number, birth_date and area.")))
@@ -1108,15 +1107,13 @@ def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -
         if problems:
             report.errors.append((line, "; ".join(problems)))
             continue
-        age = voting.age_on(born, day)
-        entries[voting.census_digest(process, row["id_number"], born)] = (
-            area, process.min_age is not None and age < process.min_age)
+        entries[voting.census_digest(process, row["id_number"], born)] = area
     if report.errors:
         return report
     with transaction.atomic():
         existing = set(CensusEntry.objects.filter(process=process, digest__in=list(entries)).values_list("digest", flat=True))
         CensusEntry.objects.bulk_create(
-            [CensusEntry(process=process, digest=d, area=a, too_young=y) for d, (a, y) in entries.items()
+            [CensusEntry(process=process, digest=d, area=a) for d, a in entries.items()
              if d not in existing], batch_size=2000)
         report.imported = len(entries) - len(existing)
         audit.record(actor, "census.load", process, organisation=process.organisation, channel=channel,
@@ -1473,9 +1470,11 @@ def export_personal_data(person: Person) -> dict:
     return {
         "proposals": [
             {"process": p.process.title, "title": p.title, "description": p.description, "status": p.status,
-             "withdrawal_reason": p.withdrawal_reason,
+             "withdrawal_reason": p.withdrawal_reason, "category": p.category.name if p.category else "",
+             "area": p.area.name if p.area else "", "address": p.address, "latitude": p.latitude,
+             "longitude": p.longitude,
              "channel": p.channel, "cost_estimate": p.cost_estimate, "submitted_at": p.created_at.isoformat()}
-            for p in person.proposals.select_related("process")
+            for p in person.proposals.select_related("process", "category", "area")
         ],
         "comments": [
             {"proposal": c.proposal.title, "body": c.body, "at": c.created_at.isoformat()}
@@ -1485,8 +1484,8 @@ def export_personal_data(person: Person) -> dict:
         "pledges": [
             {"proposal": p.proposal.title, "kind": p.kind, "minutes": p.minutes, "amount": p.amount,
              "description": p.description, "status": p.status, "at": p.created_at.isoformat(),
-             "timebank_offer": p.timebank_offer_id}
-            for p in person.pledges.select_related("proposal")
+             "group": p.group.name if p.group else "", "channel": p.channel, "timebank_offer": p.timebank_offer_id}
+            for p in person.pledges.select_related("proposal", "group")
         ],
         "proposal_images": [
             {"proposal": i.proposal.title, "alt_text": i.alt_text, "caption": i.caption, "file": i.file.name,

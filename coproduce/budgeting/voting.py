@@ -81,7 +81,6 @@ class Voter:
     area: object = None  # core Area or None
     age: int | None = None
     code: object = None  # VotingCode when voting with a code
-    too_young: bool = False
 
     @property
     def key_for(self):
@@ -110,8 +109,7 @@ def resolve_voter(process: Process, *, person=None, code: str = "", census_id: s
         if row is None:
             raise ValidationError({"census": [_("We could not find you on the list of residents. "
                                                 "Check the number and the date of birth.")]})
-        return Voter(identity=f"census:{row.digest}", area=row.area,
-                     age=age_on(census_birth, reference_day(process)), too_young=row.too_young)
+        return Voter(identity=f"census:{row.digest}", area=row.area, age=age_on(census_birth, reference_day(process)))
     if person is None:
         raise ValidationError({"voter": [_("Log in to vote.")]})
     return Voter(identity=f"person:{person.pk}", area=person.home_area,
@@ -122,8 +120,6 @@ def check_eligibility(process: Process, budget: Budget, voter: Voter, voted_budg
     """Raise when this voter may not vote in this budget. `voted_budgets` (Budget ids the voter
     already voted in) is needed only for the "own district and one other" rule."""
     if process.min_age is not None:
-        if voter.too_young:
-            raise ValidationError({"voter": [_("You must be at least %(age)s years old to vote.") % {"age": process.min_age}]})
         if voter.code is None:
             if voter.age is None:
                 raise ValidationError({"voter": [_("Add your date of birth to your profile: this vote is for people "

@@ -56,10 +56,19 @@ def number(value) -> str:
 
 
 def explain(code: str, numbers: dict, sentence: str, currency: str = "", score_name: str = "") -> str:
-    n = numbers or {}
+    text = _explain(code, numbers or {}, sentence, currency)
+    comparison = (numbers or {}).get("comparison")
+    if comparison and text is not sentence:  # the engine's own sentence already carries the note
+        text += " " + _("(The comparison step replaced the Equal Shares outcome by the greedy one: %(greedy)s voters "
+                        "prefer it, %(mes)s prefer Equal Shares.)") % {
+            "greedy": number(comparison.get("prefer_greedy")), "mes": number(comparison.get("prefer_mes"))}
+    return text
+
+
+def _explain(code: str, n: dict, sentence: str, currency: str) -> str:
     m = lambda key: money_major(n.get(key), currency)  # noqa: E731
     score = number(n.get("score"))
-    if code == "selected" and "rank" in n:
+    if code in ("selected", "selected_by_greedy_comparison") and "rank" in n:
         return _("Funded: ranked %(rank)s with a score of %(score)s; its cost %(cost)s fitted in the %(left)s still "
                  "available.") % {"rank": n["rank"], "score": score, "cost": m("cost"), "left": m("left_before")}
     if code == "did_not_fit" and "rank" in n:
@@ -72,9 +81,17 @@ def explain(code: str, numbers: dict, sentence: str, currency: str = "", score_n
     if code == "below_threshold":
         return _("Not funded: its score of %(score)s is below the minimum of %(min)s.") % {
             "score": score, "min": number(n.get("threshold"))}
+    if code == "did_not_fit" and "stopped_at" in n:  # Phragmén: the project the rule stopped at
+        return _("Not funded: it was next in line (round %(round)s) but its cost %(cost)s did not fit in what was "
+                 "left, so the count stopped.") % {"round": n.get("rounds"), "cost": m("cost")}
+    if code == "not_reached" and "stopped_at" in n and "rounds" in n:  # Phragmén
+        return _("Not funded: the count stopped in round %(round)s when project %(id)s did not fit, before this "
+                 "project's supporters had earned enough.") % {"round": n["rounds"], "id": n["stopped_at"]}
     if code == "not_reached" and "stopped_at" in n:
         return _("Not funded: the count stopped at project %(id)s, the first one that did not fit.") % {
             "id": n["stopped_at"]}
+    if code == "not_reached":
+        return _("Not funded.")
     if code == "selected" and "max_payment" in n:
         supporters = int(n.get("supporters", 0))
         return ngettext(
@@ -97,6 +114,9 @@ def explain(code: str, numbers: dict, sentence: str, currency: str = "", score_n
     if code == "added_by_completion":
         return _("Funded by the completion step: money was left and it was the most voted project that still "
                  "fitted (cost %(cost)s).") % {"cost": m("cost")}
+    if code == "selected" and n.get("load") is None and "round" in n and "supporters" in n and "max_payment" not in n:
+        return _("Funded in round %(round)s of Phragmén's method: nobody voted for it, but money was left and the "
+                 "count had not stopped.") % {"round": n["round"]}
     if code == "selected" and "load" in n:
         return _("Funded in round %(round)s of Phragmén's method: its supporters could share its cost %(cost)s with "
                  "the lowest load at that point.") % {"round": n.get("round"), "cost": m("cost")}

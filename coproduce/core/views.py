@@ -31,8 +31,11 @@ from .permissions import STAFF_ROLES, organisations_where, person_of, require
 
 
 def apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's field errors next to the fields of the form."""
+    """Show a service's field errors next to the fields of the form (`form.service_fields`, if given,
+    names the form's field for a service field it asks for differently, e.g. minutes as hours)."""
+    renamed = getattr(form, "service_fields", {})
     for field, errors in exc.message_dict.items():
+        field = renamed.get(field, field)
         form.add_error(field if field in form.fields else None, errors)
 
 

@@ -19,3 +19,20 @@ class OutcomesConfig(AppConfig):
             "outcomes", export=services.export_personal_data, erase=services.erase_personal_data
         )
         person_page.register("badges", template="outcomes/_profile_badges.html", context=badges_section)
+
+        from coproduce.core import daily
+
+        daily.register("indicator-readings", _readings,
+                       "Write last month's readings of indicators fed by platform metrics and surveys.")
+
+
+def _readings(day) -> str:
+    from datetime import timedelta
+
+    from coproduce.core.audit import Channel
+
+    from .services import refresh_metric_readings
+
+    month = day.replace(day=1) - timedelta(days=1)
+    done = refresh_metric_readings(None, month=month.replace(day=1), channel=Channel.SYSTEM)
+    return f"{len(done)} indicator reading(s) for {month:%Y-%m} written"

@@ -28,6 +28,24 @@ class TimebankConfig(AppConfig):
 
         post_migrate.connect(_seed_categories, sender=self)
 
+        from coproduce.core import daily
+
+        daily.register("timebank-digest", _digest, "Email each broker their banks' unmatched requests (once a day).")
+        daily.register("standing-donations", _standing_donations, "Give this month's standing donations (once a month).")
+
+
+def _digest(day) -> str:
+    from .notifications import send_digests
+
+    return f"{send_digests(day)} digest(s) of unmatched requests sent"
+
+
+def _standing_donations(day) -> str:
+    from .standing import run_due
+
+    counts = run_due(day)
+    return f"{counts['given']} given, {counts['refused']} refused by a limit, {counts['already']} already given"
+
 
 def _seed_categories(sender, **kwargs) -> None:
     from .categories import seed_missing

@@ -97,22 +97,25 @@ def minutes_by_month(period: Period, *, group_by=("flow",), **filters) -> list[d
     )
 
 
-def minutes_by(period: Period, *, group_by=("category",), **filters) -> list[dict]:
-    """The same figures for the whole period: one row per group."""
-    return list(
-        _grouped(exchanges(period, **filters), group_by).values(*group_by)
-        .annotate(minutes=Sum("minutes"), exchanges=Count("id")).order_by(*group_by)
-    )
-
-
-def by_category(period: Period, **filters) -> list[tuple[str, int, int]]:
-    """(category label, minutes, exchanges) for the period, most hours first; "Not categorised"
-    for transfers recorded without an exchange. Two queries."""
-    rows = minutes_by(period, group_by=("category",), **filters)
-    names = {c.pk: c.label for c in Category.objects.filter(pk__in=[r["category"] for r in rows if r["category"]])}
-    result = [(names.get(r["category"], str(_("Not categorised"))) if r["category"] else str(_("Not categorised")),
-               r["minutes"], r["exchanges"]) for r in rows]
-    return sorted(result, key=lambda row: (-row[1], row[0]))
+def by_category(period: Period, **filters) -> tuple[list[tuple[str, int, int]], "MonthTable"]:
+    """(category label, minutes, exchanges) for the period, most hours first, and the same hours month
+    by month (a `MonthTable` with one column per category, in that order); "Not categorised" for
+    transfers recorded without an exchange. Two queries."""
+    rows = minutes_by_month(period, group_by=("category",), **filters)
+    names = {c.pk: c.label for c in Category.objects.filter(pk__in={r["category"] for r in rows if r["category"]})}
+    uncategorised = str(_("Not categorised"))
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        row["category"] = names.get(row["category"], uncategorised) if row["category"] else uncategorised
+        figures = totals.setdefault(row["category"], [0, 0])
+        figures[0] += row["minutes"]
+        figures[1] += row["exchanges"]
+    categories = sorted(((label, minutes, count) for label, (minutes, count) in totals.items()),
+                        key=lambda line: (-line[1], line[0]))
+    labels = [label for label, _minutes, _count in categories]
+    months = _month_rows(period, rows, "category", labels)
+    return categories, MonthTable(groups={label: label for label in labels}, months=months,
+                                  totals={label: minutes for label, minutes, _count in categories})
 
 
 def member_activity(period: Period, **filters) -> dict[int, list[int]]:
@@ -187,6 +190,14 @@ class MonthRow:
 
 
 @dataclass
+class MonthTable:
+    """Hours by month in columns (`_month_table.html`): column key -> label, rows, column totals."""
+    groups: dict[str, str]
+    months: list[MonthRow]
+    totals: dict[str, int]
+
+
+@dataclass
 class MemberFigure:
     member: TimebankMember
     given: int
@@ -209,6 +220,7 @@ class BankReport:
     flows: list[tuple[str, str, int, int]]
     value: SocialValue
     categories: list[tuple[str, int, int]] = field(default_factory=list)
+    category_months: MonthTable | None = None  # the categories' hours month by month
 
     @property
     def total(self) -> int:
@@ -245,13 +257,14 @@ def bank_report(timebank: Timebank, period: Period) -> BankReport:
         return sorted(found, key=lambda f: (-(f.given + f.received), f.member.person.name, f.member.pk))
 
     flows = bank_flows(period, Q(timebank=timebank) | Q(linked__timebank=timebank))
+    categories, category_months = by_category(period, timebank=timebank)
     return BankReport(
         bank=timebank, period=period, groups=dict(FLOWS), months=months, totals=totals,
         exchanges=sum(row["exchanges"] for row in rows),
         members=timebank.members.filter(status=TimebankMember.Status.ACTIVE).count(),
         active=len(activity), only_give=figures(only_give), only_receive=figures(only_receive), flows=flows,
         value=social_value(totals[WITHIN] + totals[GIVEN], timebank),
-        categories=by_category(period, timebank=timebank),
+        categories=categories, category_months=category_months,
     )
 
 

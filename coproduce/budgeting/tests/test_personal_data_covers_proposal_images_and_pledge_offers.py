@@ -43,3 +43,21 @@ def test_an_erased_pledger_is_not_listed_to_invite(pb, personas, phase):
     assert len(pledge_handover_services.overview(process)["to_invite"]) == 1
     core_services.erase_person(personas["citizen"], personas["citizen"].person)
     assert pledge_handover_services.overview(process)["to_invite"] == []
+
+
+def test_proposal_places_and_pledge_details_are_in_the_download(pb, personas, world, phase):
+    from coproduce.budgeting import services
+    from coproduce.core.models import Topic
+
+    carla = personas["citizen"]
+    phase(pb.process, "collect")
+    housing = Topic.objects.get(slug="housing")
+    services.submit_proposal(carla, pb.process, title="Bench by my door", category=housing, area=world.hood,
+                             address="12 Mill Lane", latitude=52.1, longitude=-1.2)
+    services.make_pledge(carla, pb.proposals["Skate park"], kind="hours", minutes=90, group=world.group)
+    data = core_services.export_person_data(carla, carla.person)["budgeting"]
+    mine = next(p for p in data["proposals"] if p["title"] == "Bench by my door")
+    assert (mine["address"], mine["latitude"], mine["longitude"]) == ("12 Mill Lane", 52.1, -1.2)
+    assert (mine["category"], mine["area"]) == ("Housing", world.hood.name)
+    pledge = next(p for p in data["pledges"] if p["minutes"] == 90)
+    assert (pledge["group"], pledge["channel"]) == (world.group.name, "web")

@@ -156,3 +156,35 @@ def test_hours_by_category_follow_the_exchange_behind_each_transfer(personas, le
     assert reports.bank_report(ledger.other_bank, period).categories == [("Lifts in a car", 45, 1)]
     html = client_as(bea).get("/timebanks/millbrook/report/").content.decode()
     assert "<caption>Hours exchanged by category</caption>" in html and "Gardening" in html
+
+
+def test_hours_by_month_and_category(personas, ledger, client_as):
+    from coproduce.timebank.models import Category, Exchange, ExchangeTransfer
+
+    bea = personas["broker"]
+    gardening, lifts = Category.objects.get(slug="gardening"), Category.objects.get(slug="lifts")
+    today = date.today()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=5)
+
+    def credited(category, transfer):
+        exchange = Exchange.objects.create(timebank=transfer.timebank, category=category, description="x",
+                                           state=Exchange.State.CREDITED, minutes=transfer.minutes)
+        ExchangeTransfer.objects.create(exchange=exchange, transfer=transfer)
+
+    credited(gardening, services.transfer(bea, ledger.dan, ledger.carla, 60, "Hedge", occurred_on=last_month))
+    credited(gardening, services.transfer(bea, ledger.cafe, ledger.carla, 30, "Weeding", occurred_on=today))
+    credited(lifts, services.transfer(bea, ledger.carla, ledger.dan, 120, "Hospital", occurred_on=today))
+    services.transfer(bea, ledger.carla, ledger.dan, 15, "Recorded directly", occurred_on=last_month)
+    report = reports.bank_report(ledger.bank, reports.default_period(today))
+    table = report.category_months
+    assert list(table.groups) == ["Lifts in a car", "Gardening", "Not categorised"]  # most hours first
+    rows = {row.month: row.minutes for row in table.months if row.total}
+    assert rows == {
+        last_month.replace(day=1): {"Lifts in a car": 0, "Gardening": 60, "Not categorised": 15},
+        today.replace(day=1): {"Lifts in a car": 120, "Gardening": 30, "Not categorised": 0},
+    }
+    assert table.totals == {"Lifts in a car": 120, "Gardening": 90, "Not categorised": 15}
+    assert len(table.months) == 12
+    html = client_as(bea).get("/timebanks/millbrook/report/").content.decode()
+    caption = html.index("<caption>Hours exchanged by month and category</caption>")
+    assert html.index("Lifts in a car", caption) < html.index("Gardening", caption)
