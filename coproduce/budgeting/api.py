@@ -89,6 +89,19 @@ class ProposalIn(Schema):
     channel: str = Channel.API
 
 
+class ProposalPatch(Schema):
+    """Only the fields given change (see `services.update_proposal`)."""
+
+    title: str | None = None
+    description: str | None = None
+    category: str | None = Field(None, description="The category's slug; null or \"\" for none.")
+    address: str | None = None
+    latitude: float | None = Field(None, description="Give latitude and longitude together; both null clears the point.")
+    longitude: float | None = None
+    channel: str = Field(Channel.API, description="Staff writing down a change the proposer asked for offline: "
+                                                  "paper, phone or in_person (recorded on their behalf).")
+
+
 class ImageOut(Schema):
     id: int
     url: str
@@ -235,6 +248,19 @@ def get_proposal(request, slug: str, proposal_id: int):
         image.proposal = proposal
     proposal.images_list = images
     return proposal
+
+
+@router.patch("/budgeting/processes/{slug}/proposals/{proposal_id}", response=ProposalOut)
+def change_proposal(request, slug: str, proposal_id: int, payload: ProposalPatch):
+    """Change a proposal's title, description, category, address or point, as on its edit page: the
+    proposer while proposals are collected and before review, or staff while collecting or reviewing."""
+    proposal = _proposal(request, slug, proposal_id)
+    changes = {name: getattr(payload, name) for name in services.PROPOSAL_EDIT_FIELDS if name in payload.model_fields_set}
+    if "category" in changes:
+        changes["category"] = changes["category"] or ""
+    channel = payload.channel if payload.channel in (Channel.API, *services.ON_BEHALF_CHANNELS) else Channel.API
+    services.update_proposal(request.user, proposal, channel=channel, **changes)
+    return Proposal.objects.select_related("area", "category").get(pk=proposal.pk)
 
 
 @router.post("/budgeting/processes/{slug}/proposals/{proposal_id}/images", response={201: ImageOut})

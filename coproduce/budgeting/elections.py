@@ -13,25 +13,16 @@ import numpy as np
 
 from .models import Ballot, Budget, Process, Proposal
 from .tally import Election, Project, tally
+from .tally.rules import OFFICIAL_RULES, official_rule_name
 
-# The process's counting rule as named in a Pabulib META `rule`, and back.
-PABULIB_RULES = {
-    "greedy": ("greedy", "none", False),
-    "greedy-no-skip": ("greedy-no-skip", "none", False),
-    "greedy-threshold": ("greedy-threshold", "none", False),
-    "equalshares": ("mes", "none", False),
-    "equalshares/add1": ("mes", "add1", False),
-    "equalshares/add1-comparison": ("mes", "add1", True),
-}
+# The process's counting rule as named in a Pabulib META `rule`, and back (the engine's names, so
+# that `coproduce pb tally --rule official` recounts every file the app publishes).
+PABULIB_RULES = {name: (rule, options.get("completion", "none"), options.get("comparison", False))
+                 for name, (rule, options) in OFFICIAL_RULES.items()}
 
 
 def pabulib_rule_name(process: Process) -> str:
-    for name, (rule, completion, comparison) in PABULIB_RULES.items():
-        if (rule, completion, comparison) == (process.rule, process.completion, process.comparison):
-            return name
-    if process.rule == "phragmen":
-        return "phragmen"
-    return f"{process.rule}/{process.completion}"
+    return official_rule_name(process.rule, process.completion, process.comparison)
 
 
 def to_minor(value: Fraction) -> int:
@@ -114,7 +105,9 @@ def build_election(budget: Budget, *, proposals=None, selected_pks=(), for_expor
     selected_pks = set(selected_pks)
     projects = []
     for p in proposals:
-        cost = Fraction(p.cost_for_rule(process.pledges_reduce_cost and not for_export), 100)
+        # The cost the rule counts with, also in the export, so that the file recounts to the result;
+        # where pledged money lowers it, the export adds the public cost and the money pledged.
+        cost = Fraction(p.cost_for_rule(process.pledges_reduce_cost), 100)
         fields = {k: str(v) for k, v in (p.extra or {}).items()}
         fields.update(point_columns(p, fields))
         fields["project_id"] = p.engine_id
@@ -122,6 +115,9 @@ def build_election(budget: Budget, *, proposals=None, selected_pks=(), for_expor
         fields["name"] = p.title
         if for_export:
             fields["selected"] = "1" if p.pk in selected_pks else "0"
+            if process.pledges_reduce_cost:
+                fields["public_cost"] = _number(Fraction(p.public_cost, 100))
+                fields["pledged_money"] = _number(Fraction(p.pledged_money, 100))
         projects.append(Project(p.engine_id, cost, name=p.title, fields=fields))
     index = {p.pk: i for i, p in enumerate(proposals)}
     weighted = process.method == Process.Method.CUMULATIVE
@@ -135,6 +131,7 @@ def build_election(budget: Budget, *, proposals=None, selected_pks=(), for_expor
         "num_votes": str(len(ptr) - 1),
         "currency": process.currency,
         "rule": pabulib_rule_name(process),
+        "tie_break": process.tie_break,
     })
     if process.max_choices:
         meta["max_length"] = str(process.max_choices)

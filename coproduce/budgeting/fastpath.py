@@ -24,8 +24,9 @@ trip (and one server-side parse and plan) per query, plus BEGIN and COMMIT. So o
 Both statements are prepared once per database connection and run by name (`core.prepared`):
 planning costs the server more than running them. A connection whose prepared statements were
 discarded (`DISCARD ALL` by a pooler in session mode) prepares them again; a pooler in transaction
-mode is not supported. SQLite (and ballots with a voting code, which must not replace an earlier ballot,
-or the "own district plus one other" rule, which locks) take the ORM path in `services`.
+mode is not supported. SQLite (and ballots with a voting code, which lock the code's row and must not
+replace a paper ballot, or the "own district plus one other" rule, which locks) take the ORM path in
+`services`.
 """
 
 import json

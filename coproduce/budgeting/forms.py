@@ -125,6 +125,21 @@ class ProposalForm(forms.Form):
                 required=False, empty_label=_("Not registered / anonymous"))
 
 
+class ProposalEditForm(ProposalForm):
+    """What can change after a proposal was submitted (`services.PROPOSAL_EDIT_FIELDS`). Staff
+    also say how the change reached them: `channels` are those `services.may_edit_proposal`
+    allows this user (web = a correction by staff; paper, phone, in person = for the proposer)."""
+
+    def __init__(self, *args, channels=(Channel.WEB,), **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["area"], self.fields["cost_estimate"]
+        offline = [choice for choice in ON_BEHALF_CHOICES if choice[0] in channels]
+        if offline:
+            own = [(Channel.WEB, _("No one asked: a correction by staff"))] if Channel.WEB in channels else []
+            self.fields["channel"] = forms.ChoiceField(label=_("Who asked for the change, and how?"),
+                                                       choices=own + offline, widget=forms.RadioSelect)
+
+
 class ProposalFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     budget = forms.ModelChoiceField(label=_("Budget"), queryset=Budget.objects.none(), required=False,

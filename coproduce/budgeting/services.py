@@ -574,6 +574,89 @@ def withdraw_proposal(actor, proposal: Proposal, *, reason: str, channel=Channel
     return proposal
 
 
+PROPOSAL_EDIT_FIELDS = ("title", "description", "category", "address", "latitude", "longitude")
+
+
+def _edit_rule(user, proposal: Proposal, channel) -> tuple[str, tuple]:
+    """(permission, phases) under which `user` changes this proposal: staff writing down what the
+    proposer asked for on paper, by phone or in person (on their behalf, while collecting or
+    reviewing); the proposer (their own, while proposals are collected); or staff who review
+    proposals (while collecting or reviewing)."""
+    process = proposal.process
+    if channel in ON_BEHALF_CHANNELS:
+        return "budgeting.act_on_behalf", (Phase.COLLECT, Phase.REVIEW)
+    me = person_of(user)
+    if me is not None and proposal.proposer_id == me.pk and not user.has_perm("budgeting.review_proposal", process):
+        return "budgeting.propose", (Phase.COLLECT,)
+    return "budgeting.review_proposal", (Phase.COLLECT, Phase.REVIEW)
+
+
+def may_edit_proposal(user, proposal: Proposal, channel=Channel.WEB) -> bool:
+    """Whether `update_proposal` would let `user` change this proposal now (a proposer only until
+    staff have reviewed it; nobody once it was merged or withdrawn)."""
+    if user is None or proposal.status in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN):
+        return False
+    perm, phases = _edit_rule(user, proposal, channel)
+    if perm == "budgeting.propose" and proposal.status != Proposal.Status.SUBMITTED:
+        return False
+    return proposal.process.phase in phases and user.has_perm(perm, proposal.process)
+
+
+@transaction.atomic
+def update_proposal(actor, proposal: Proposal, *, channel=Channel.WEB, **changes) -> Proposal:
+    """Change a proposal after it was submitted: its title, description, category (a Topic or its
+    slug), address and point (`PROPOSAL_EDIT_FIELDS`; fields not given keep their value, and latitude and longitude
+    are given together: both, or neither to clear the point), with the same checks as a new
+    proposal. Who may and when is `_edit_rule`: the proposer only until staff have reviewed it;
+    staff acting for the proposer give the offline channel and the change is recorded on the
+    proposer's behalf. Nothing changes if any field is wrong."""
+    process = proposal.process
+    perm, phases = _edit_rule(actor, proposal, channel)
+    _require(actor, perm, process, channel)
+    _phase(process, *phases)
+    unknown = set(changes) - set(PROPOSAL_EDIT_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed here.")] for name in sorted(unknown)})
+    # read the status under a lock: a merge or withdrawal at the same moment cannot be overwritten
+    status = Proposal.objects.select_for_update().values_list("status", flat=True).get(pk=proposal.pk)
+    if status in (Proposal.Status.MERGED, Proposal.Status.WITHDRAWN):
+        raise ValidationError({"proposal": [_("This proposal was merged or withdrawn; it can no longer be changed.")]})
+    if perm == "budgeting.propose" and status != Proposal.Status.SUBMITTED:
+        raise ValidationError({"proposal": [_("Staff have already reviewed this proposal: ask them to make the change.")]})
+    if ("latitude" in changes) != ("longitude" in changes):
+        changes.setdefault("latitude", None)
+        changes.setdefault("longitude", None)
+    new = {name: changes.get(name, getattr(proposal, name)) for name in PROPOSAL_EDIT_FIELDS}
+    category = new["category"]
+    errors = {}
+    if isinstance(category, str):  # the API gives the category's slug ("" for none)
+        category = new["category"] = Topic.objects.filter(slug=category).first() if category else None
+        if category is None and changes["category"]:
+            errors["category"] = [_("Choose a category from the list.")]
+    elif category is not None and not isinstance(category, Topic):
+        errors["category"] = [_("Choose a category from the list.")]
+    try:
+        new["latitude"], new["longitude"] = _check_proposal_fields(
+            process, title=new["title"], area=proposal.area, cost_estimate=proposal.cost_estimate,
+            budget=proposal.budget, address=new["address"], latitude=new["latitude"], longitude=new["longitude"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    new.update(title=new["title"].strip(), description=(new["description"] or "").strip(),
+               address=(new["address"] or "").strip())
+    changed = [name for name in PROPOSAL_EDIT_FIELDS if new[name] != getattr(proposal, name)]
+    if not changed:
+        return proposal
+    for name in changed:
+        setattr(proposal, name, new[name])
+    proposal.save(update_fields=changed)
+    audit.record(actor, "proposal.update", proposal, organisation=process.organisation, channel=channel,
+                 on_behalf_of=proposal.proposer if channel in ON_BEHALF_CHANNELS else None,
+                 details={"changed": changed})
+    return proposal
+
+
 def _recount(proposal: Proposal) -> None:
     from django.db.models import Sum
 
@@ -763,6 +846,30 @@ def _write_ballot(budget: Budget, key: str, choices, points, channel, voter_area
             raise ValidationError({"code": [_("This voting code has already been used for this budget.")]}) from None
 
 
+STAFF_ENTERED = (*Channel.OFFLINE, Channel.IMPORT)  # ballots staff typed in from paper, phone or a spreadsheet
+
+
+def _write_code_ballot(budget: Budget, key: str, code: VotingCode, choices, points, channel, voter_area_id) -> None:
+    """A ballot cast online with a voting code: the first one, or a change of the earlier one cast
+    online with the same code, as for any voter until the vote closes. The code's row is locked
+    first, so two ballots with one code at once are written one after the other (the second
+    replaces the first) and never make two. A ballot that staff entered from paper with the code
+    stays as it is: whoever handled the paper saw the code, so it cannot be changed online."""
+    VotingCode.objects.select_for_update().filter(pk=code.pk).values_list("pk", flat=True).get()
+    earlier = Ballot.objects.filter(budget=budget, voter_key=key).first()
+    if earlier is not None and earlier.channel in STAFF_ENTERED:
+        raise ValidationError({"code": [_("This voting code has already been used for this budget on a paper "
+                                          "ballot, which cannot be changed online.")]})
+    if earlier is None:
+        Ballot.objects.create(budget=budget, voter_key=key, choices=choices, points=points, channel=channel,
+                              voter_area_id=voter_area_id)
+    else:
+        Ballot.objects.filter(pk=earlier.pk).update(choices=choices, points=points, channel=channel,
+                                                    voter_area_id=voter_area_id)
+    if code.used_at is None:
+        VotingCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=timezone.now())
+
+
 def _district(area: Area | None, process: Process):
     """The district (the area one level below the top of the hierarchy: city → district) holding
     `area`, for turnout and priorities by area. Coarse on purpose, and read from the area's path,
@@ -822,10 +929,10 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(key[:15], 16)])
             again = set(Ballot.objects.filter(budget__process=process, voter_key=key).values_list("budget_id", flat=True))
             voting.check_eligibility(process, budget, voter, again)
-        # a code is used once per budget: a second ballot with it is refused, not a change
-        _write_ballot(budget, key, choices, points, channel, area_id, band, replace=voter.code is None)
-        if voter.code is not None and voter.code.used_at is None:
-            VotingCode.objects.filter(pk=voter.code.pk).update(used_at=timezone.now())
+        if voter.code is None:
+            _write_ballot(budget, key, choices, points, channel, area_id, band, replace=True)
+        else:
+            _write_code_ballot(budget, key, voter.code, choices, points, channel, area_id)
         audit.record(actor, "ballot.cast", budget, organisation=process.organisation, channel=channel)
     return receipt
 
@@ -833,8 +940,10 @@ def cast_ballot(actor, budget: Budget, *, choices=None, points=None, code: str =
 def enter_paper_ballot(actor, budget: Budget, *, choices=None, points=None, code: str = "",
                        voter_area: Area | None = None, channel=Channel.PAPER) -> dict:
     """Staff enter a ballot received on paper (or by phone, or at a stall). With the voter's code
-    it counts as that voter's ballot (so they cannot vote twice); otherwise it is an anonymous
-    ballot from the box. Paper ballots may be entered until the official count."""
+    it counts as that voter's ballot (so they cannot vote twice: a code that already has a ballot
+    in this budget, online or on paper, is refused, and the paper ballot cannot be changed online
+    afterwards); otherwise it is an anonymous ballot from the box. Paper ballots may be entered
+    until the official count."""
     process = budget.process
     _require(actor, "budgeting.act_on_behalf", process, channel)
     _phase(process, Phase.VOTE, Phase.RESULTS, field="budget")
@@ -851,7 +960,15 @@ def enter_paper_ballot(actor, budget: Budget, *, choices=None, points=None, code
         if code_row is not None and code_row.used_at is None:
             VotingCode.objects.filter(pk=code_row.pk).update(used_at=timezone.now())
         audit.record(actor, "ballot.enter", budget, organisation=process.organisation, channel=channel)
+        _count_late_ballots(budget)
     return {"budget": budget.pk, "choices": choices, "points": points}
+
+
+def _count_late_ballots(budget: Budget) -> None:
+    """Paper ballots entered after the vote closed (the official count was asked for when the results
+    phase began): count again, so that the published result and `ballots.pb` hold the same ballots."""
+    if budget.process.phase == Phase.RESULTS:
+        request_tally(None, budget, official=True, channel=Channel.SYSTEM, again=True)
 
 
 def _with_codes(process: Process) -> Process:
@@ -929,6 +1046,7 @@ def import_paper_ballots_csv(actor, budget: Budget, text: str, *, dry_run: bool 
         audit.record(actor, "ballot.import", budget, organisation=process.organisation, channel=channel,
                      details={"ballots": len(ballots)})
         report.imported = len(ballots)
+        _count_late_ballots(budget)
     return report
 
 
@@ -1007,10 +1125,12 @@ def load_census(actor, process: Process, text: str, *, channel=Channel.IMPORT) -
 
 
 @transaction.atomic
-def request_tally(actor, budget: Budget, *, official: bool = False, channel=Channel.WEB) -> Tally:
+def request_tally(actor, budget: Budget, *, official: bool = False, channel=Channel.WEB, again: bool = False) -> Tally:
     """Count a budget's ballots in the background (once). Official counts use exact arithmetic
     and are what the public results page shows; staff may count on demand at any time from the
-    vote (interim counts are seen by staff only)."""
+    vote (interim counts are seen by staff only). `again`: ballots were added, so a count that has
+    already started reading them is not enough; one still waiting is (it is locked until the caller's
+    transaction ends, so it cannot start before the new ballots are committed)."""
     process = budget.process
     _require(actor, "budgeting.run_tally", process, channel)
     if official:
@@ -1019,8 +1139,10 @@ def request_tally(actor, budget: Budget, *, official: bool = False, channel=Chan
         _phase(process, Phase.VOTE, Phase.RESULTS, Phase.DELIVERY)
     # one request at a time per budget
     Budget.objects.select_for_update().filter(pk=budget.pk).order_by("pk").values_list("pk", flat=True).first()
-    waiting = Tally.objects.filter(budget=budget, official=official,
-                                   status__in=[Tally.Status.PENDING, Tally.Status.RUNNING]).first()
+    waiting = (Tally.objects.select_for_update()
+               .filter(budget=budget, official=official,
+                       status__in=[Tally.Status.PENDING] if again else [Tally.Status.PENDING, Tally.Status.RUNNING])
+               .first())
     if waiting is not None:
         return waiting
     tally = Tally.objects.create(process=process, budget=budget, official=official, exact=official,
@@ -1273,6 +1395,7 @@ def import_pabulib(actor, organisation: Organisation, text: str, *, title: str =
             max_choices=max_len if max_len else (1 if election.vote_type == "choose-1" else None),
             points_total=int(points_total) if method == "cumulative" and str(points_total).isdigit() else None,
             rule=rule, completion=completion, comparison=comparison,
+            tie_break=meta["tie_break"] if meta.get("tie_break") in Process.TieBreak.values else Process.TieBreak.DEFAULT,
             threshold=int(threshold) if rule == "greedy-threshold" else None,
             residents_only=False, district_rule=Process.DistrictRule.ALL, pabulib_meta=meta,
         )

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/proposals/<int:pk>/", views.proposal_detail, name="proposal"),
     path("<slug:slug>/proposals/<int:pk>/review/", views.proposal_review, name="proposal_review"),
     path("<slug:slug>/proposals/<int:pk>/merge/", views.proposal_merge, name="proposal_merge"),
+    path("<slug:slug>/proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("<slug:slug>/proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<slug:slug>/proposals/<int:pk>/comment/", views.proposal_comment, name="proposal_comment"),
     path("<slug:slug>/proposals/<int:pk>/support/", views.proposal_support, name="proposal_support"),

@@ -37,6 +37,7 @@ from .forms import (
     PledgeOnBehalfForm,
     ProcessForm,
     ProgressForm,
+    ProposalEditForm,
     ProposalFilterForm,
     ProposalForm,
     ProposalImageForm,
@@ -334,6 +335,7 @@ def proposal_detail(request, slug, pk):
         "milestones": milestones,
         "can_withdraw": phase in (Phase.COLLECT, Phase.REVIEW) and proposal.status not in (
             Proposal.Status.MERGED, Proposal.Status.WITHDRAWN) and _may_withdraw(user, process, proposal),
+        "can_edit": bool(_edit_channels(user, proposal)),
         "supported": me is not None and proposal.supports.filter(person=me).exists(),
         "can_take_part": user.has_perm("budgeting.take_part", process),
         "before_vote": phase in (Phase.COLLECT, Phase.REVIEW),
@@ -391,6 +393,30 @@ def proposal_review(request, slug, pk):
         request.user, proposal, feasible=d["decision"] == "feasible", reason=d["reason"], cost=d["cost"],
         budget=d["budget"]), _("Review saved."), process=process, done=proposal,
         title=_("Review “%(t)s”") % {"t": proposal.title}, submit=_("Save review"))
+
+
+def _edit_channels(user, proposal) -> list[str]:
+    """The channels through which `user` may change this proposal now (none: they may not)."""
+    return [c for c in (Channel.WEB, *services.ON_BEHALF_CHANNELS) if services.may_edit_proposal(user, proposal, c)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proposal_edit(request, slug, pk):
+    process, proposal = _proposal(slug, pk, request.user)
+    channels = _edit_channels(request.user, proposal)
+    if not channels:
+        raise PermissionDenied("budgeting.change_proposal")
+    initial = {name: getattr(proposal, name) for name in services.PROPOSAL_EDIT_FIELDS}
+    form = ProposalEditForm(request.POST or None, initial=initial, channels=channels)
+    page = {"process": process, "title": _("Change “%(t)s”") % {"t": proposal.title}, "submit": _("Save the changes")}
+    if request.method == "POST":
+        def save(data):
+            data = dict(data)
+            services.update_proposal(request.user, proposal, channel=data.pop("channel", Channel.WEB), **data)
+
+        return _post_form(request, form, save, _("The proposal is changed."), done=proposal, **page)
+    return _form_page(request, form, **page)
 
 
 def _may_withdraw(user, process, proposal) -> bool:

@@ -6,7 +6,8 @@
           [--utility cost|approval] [--completion none|add1|utilitarian|add1-utilitarian]
           [--tie-break default|lexico] [--exact] [--json]
 
-``--rule official`` (default) applies the rule in the file's META.  ``--json`` prints one JSON
+``--rule official`` (default) applies the rule in the file's META, with the META ``tie_break``
+when the file has one and ``--tie-break`` is not given.  ``--json`` prints one JSON
 object per file per line (``file``, ``selected`` sorted as strings, ``spent``, ``rule``, ...); a file
 that cannot be read or tallied gives ``{"file": ..., "error": ...}`` and the others still run.
 The exit status is 0 when every file was tallied, 1 otherwise (2 for bad arguments).
@@ -49,7 +50,13 @@ def _parser() -> argparse.ArgumentParser:
         "--utility", choices=UTILITIES, default="cost", help="utilities for Equal Shares (default cost)"
     )
     t.add_argument("--completion", choices=COMPLETIONS, default=None, help="completion for --rule mes")
-    t.add_argument("--tie-break", choices=TIE_BREAKS, default="default", dest="tie_break")
+    t.add_argument(
+        "--tie-break",
+        choices=TIE_BREAKS,
+        default=None,
+        dest="tie_break",
+        help="default: the file's META tie_break under --rule official, otherwise 'default'",
+    )
     t.add_argument(
         "--exact", action="store_true", help="exact rational arithmetic throughout (official results)"
     )
@@ -87,9 +94,9 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
                 tie_break=args.tie_break,
                 exact=args.exact,
             )
-        except (OSError, UnicodeError, PabulibFormatError, RuleError, ValueError) as exc:
+        except Exception as exc:  # one bad file must not stop the others (see _error_text)
             failed += 1
-            msg = str(exc) if not isinstance(exc, OSError) else f"cannot read file: {exc.strerror or exc}"
+            msg = _error_text(exc)
             if args.json:
                 out.write(json.dumps({"file": path, "error": msg}, ensure_ascii=False) + "\n")
             else:
@@ -105,12 +112,23 @@ def main(argv: list[str] | None = None, stdout: TextIO | None = None) -> int:
                 "budget": approx(election.budget),
                 "voters": election.n_voters,
                 "exact": bool(args.exact),
-                "tie_break": args.tie_break,
+                "tie_break": outcome.details["tie_break"],
             }
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
         else:
             _table(out, path, election, outcome)
     return 1 if failed else 0
+
+
+def _error_text(exc: Exception) -> str:
+    """The text of a file's error line.  The reader raises PabulibFormatError (section, line,
+    problem) and the rules RuleError / ValueError saying what they cannot count; anything else is a
+    fault of this program on that file, reported with its type rather than ending the whole run."""
+    if isinstance(exc, OSError):
+        return f"cannot read file: {exc.strerror or exc}"
+    if isinstance(exc, (PabulibFormatError, RuleError, ValueError)):
+        return str(exc)
+    return f"could not count this file ({type(exc).__name__}: {exc})"
 
 
 def _table(out: TextIO, path: str, election, outcome) -> None:

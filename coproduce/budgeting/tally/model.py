@@ -25,8 +25,24 @@ import numpy as np
 VOTE_TYPES = ("approval", "cumulative", "ordinal", "scoring", "choose-1")
 
 
-def to_fraction(text: str | int | Fraction) -> Fraction:
-    """Parse a number written in a .pb file ("1200", "1200.50", "1 200,50" is *not* accepted)."""
+# Bounds on the numbers a .pb file may hold.  No real budget, cost or threshold comes near 10**15
+# (in any currency unit), so floats keep whole amounts exact and float arithmetic cannot overflow;
+# points are smaller still so that sums over millions of voters fit in int64.
+MAX_AMOUNT = 10**15
+MAX_POINTS = 10**9
+MAX_DECIMALS = 9
+_MAX_EXPONENT = 40  # checked before Fraction() builds 10**exponent
+
+
+class NumberRangeError(ValueError):
+    """A well-formed number outside the bounds above; ``str()`` says which bound (``"is too large ..."``)."""
+
+
+def to_fraction(text: str | int | Fraction, limit: int = MAX_AMOUNT) -> Fraction:
+    """Parse a number written in a .pb file ("1200", "1200.50", "1 200,50" is *not* accepted).
+
+    Raises ValueError on garbage and :class:`NumberRangeError` (a ValueError) on a number larger
+    than ``limit`` in size or with more than ``MAX_DECIMALS`` decimal places."""
     if isinstance(text, Fraction):
         return text
     if isinstance(text, int):
@@ -34,7 +50,15 @@ def to_fraction(text: str | int | Fraction) -> Fraction:
     s = str(text).strip()
     if "," in s and "." not in s:
         s = s.replace(",", ".")  # decimal comma, as pabutools accepts it
-    return Fraction(s)  # raises ValueError on garbage
+    mantissa, e, exponent = s.lower().partition("e")
+    if e and exponent.lstrip("+-").isdigit() and abs(int(exponent)) > _MAX_EXPONENT:
+        raise NumberRangeError(f"is too large or too small: {s!r}")
+    x = Fraction(s)  # raises ValueError on garbage
+    if abs(x) > limit:
+        raise NumberRangeError(f"is too large: {s!r} (at most {limit:,})")
+    if 10**MAX_DECIMALS % x.denominator:
+        raise NumberRangeError(f"has more than {MAX_DECIMALS} decimal places: {s!r}")
+    return x
 
 
 def number_str(x: Fraction | int) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .model import VOTE_TYPES, Election, Project, number_str, to_fraction
+from .model import MAX_POINTS, VOTE_TYPES, Election, NumberRangeError, Project, number_str, to_fraction
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 _SECTION_RE = re.compile(r"^[ \t]*(META|PROJECTS|VOTES)[ \t;]*$", re.IGNORECASE | re.MULTILINE)
@@ -81,6 +81,23 @@ class _Err(Exception):
     def __init__(self, line: int, problem: str):
         self.line = line
         self.problem = problem
+
+
+def _number(text: str, line: int, what: str, **limit) -> Fraction:
+    """``to_fraction(text)``, or an error on ``line`` saying that ``what`` is not a number or is out of range."""
+    try:
+        return to_fraction(text, **limit)
+    except NumberRangeError as exc:
+        raise _Err(line, f"{what} {exc}") from None
+    except (ValueError, ZeroDivisionError):
+        raise _Err(line, f"{what} is not a number: {text!r}") from None
+
+
+def _meta_number(meta: dict[str, str], where: dict[str, int], key: str) -> Fraction:
+    try:
+        return _number(meta[key], where[key], key)
+    except _Err as err:
+        raise PabulibFormatError("META", err.line, err.problem) from None
 
 
 def _find_sections(text: str) -> dict[str, int]:
@@ -155,12 +172,7 @@ def parse_string(text: str) -> Election:
         raise PabulibFormatError("META", err.line, err.problem) from None
     if "budget" not in meta:
         raise PabulibFormatError("META", title + 1, "missing required key 'budget'")
-    try:
-        budget = to_fraction(meta["budget"])
-    except (ValueError, ZeroDivisionError):
-        raise PabulibFormatError(
-            "META", meta_line["budget"], f"budget is not a number: {meta['budget']!r}"
-        ) from None
+    budget = _meta_number(meta, meta_line, "budget")
     if budget < 0:
         raise PabulibFormatError("META", meta_line["budget"], "budget is negative")
     if "vote_type" not in meta:
@@ -170,12 +182,7 @@ def parse_string(text: str) -> Election:
         raise PabulibFormatError("META", meta_line["vote_type"], f"unknown vote_type {meta['vote_type']!r}")
     for key in ("min_project_score_threshold", "max_length", "min_length"):
         if key in meta and meta[key].strip() and meta[key].strip().lower() != "none":
-            try:
-                to_fraction(meta[key])
-            except (ValueError, ZeroDivisionError):
-                raise PabulibFormatError(
-                    "META", meta_line[key], f"{key} is not a number: {meta[key]!r}"
-                ) from None
+            _meta_number(meta, meta_line, key)
 
     # ---- PROJECTS ---------------------------------------------------------------------------
     title, body = parts["PROJECTS"]
@@ -184,12 +191,7 @@ def parse_string(text: str) -> Election:
     except _Err as err:
         raise PabulibFormatError("PROJECTS", err.line, err.problem) from None
     if "num_projects" in meta:
-        try:
-            declared = int(to_fraction(meta["num_projects"]))
-        except (ValueError, ZeroDivisionError):
-            raise PabulibFormatError(
-                "META", meta_line["num_projects"], "num_projects is not a number"
-            ) from None
+        declared = int(_meta_number(meta, meta_line, "num_projects"))
         if declared != len(projects):
             raise PabulibFormatError(
                 "META",
@@ -205,10 +207,7 @@ def parse_string(text: str) -> Election:
         raise PabulibFormatError("VOTES", err.line, err.problem) from None
     ptr, idx, points, vote_columns, voter_ids, voter_columns = votes
     if "num_votes" in meta:
-        try:
-            declared = int(to_fraction(meta["num_votes"]))
-        except (ValueError, ZeroDivisionError):
-            raise PabulibFormatError("META", meta_line["num_votes"], "num_votes is not a number") from None
+        declared = int(_meta_number(meta, meta_line, "num_votes"))
         if declared != len(ptr) - 1:
             raise PabulibFormatError(
                 "META", meta_line["num_votes"], f"num_votes is {declared} but VOTES lists {len(ptr) - 1}"
@@ -289,10 +288,7 @@ def _parse_projects(lines: list[str], first: int) -> tuple[list[Project], list[s
         if pid in seen:
             raise _Err(line_no, f"duplicate project_id {pid!r}")
         seen.add(pid)
-        try:
-            cost = to_fraction(row[ci])
-        except (ValueError, ZeroDivisionError):
-            raise _Err(line_no, f"cost of project {pid!r} is not a number: {row[ci]!r}") from None
+        cost = _number(row[ci], line_no, f"cost of project {pid!r}")
         if cost < 0:
             raise _Err(line_no, f"cost of project {pid!r} is negative")
         cats: tuple[str, ...] = ()
@@ -487,14 +483,22 @@ def _finish_votes(cols, columns, line_nos, projects, index, vote_type, raw, span
             vals = []
             for t, tok in enumerate(ptoks):
                 try:
-                    vals.append(to_fraction(tok))
-                except (ValueError, ZeroDivisionError):
+                    vals.append(_number(tok.strip(), 0, "points value", limit=MAX_POINTS))
+                except _Err as err:
                     r = int(np.searchsorted(ptr, t, side="right") - 1)
-                    raise _Err(line_of(r), f"points value {tok.strip()!r} is not a number") from None
+                    raise _Err(line_of(r), err.problem) from None
             if all(v.denominator == 1 for v in vals):
                 points = np.array([int(v) for v in vals], dtype=np.int64)
             else:
                 points = np.array(vals, dtype=object)
+        if len(points) and points.dtype != object:
+            big = np.flatnonzero(np.abs(points) > MAX_POINTS)
+            if len(big):
+                r = int(np.searchsorted(ptr, int(big[0]), side="right") - 1)
+                raise _Err(
+                    line_of(r),
+                    f"points value is too large: {ptoks[int(big[0])].strip()!r} (at most {MAX_POINTS:,})",
+                )
         if vote_type == "cumulative" and len(points):
             neg = np.flatnonzero(points < 0)
             if len(neg):

@@ -15,7 +15,10 @@ Rules
 Official META rules: ``greedy``, ``greedy-no-skip``, ``greedy-threshold`` (threshold from META),
 ``equalshares`` (plain MES, cost utilities), ``equalshares/add1`` (MES + Add1, exhaustive and
 integral), ``equalshares/add1-comparison`` (the same, then equalshares.net's comparison step
-against the greedy outcome by voter satisfaction).
+against the greedy outcome by voter satisfaction); and, so that every file the app publishes
+recounts, ``phragmen`` and ``equalshares/<completion>[-comparison]`` (:func:`official_rule_name`).
+Under ``official`` the tie-break is the META ``tie_break`` key when the file has one and none is
+given.
 """
 
 from __future__ import annotations
@@ -36,13 +39,32 @@ from .ties import TIE_BREAKS, describe, tie_rank
 RULES = ("official", "greedy", "greedy-no-skip", "greedy-threshold", "mes", "mes-add1", "phragmen")
 COMPLETIONS = ("none", "add1", "utilitarian", "add1-utilitarian")
 UTILITIES = ("cost", "approval")
+
+
+def official_rule_name(rule: str, completion: str = "none", comparison: bool = False) -> str:
+    """The META ``rule`` naming a rule: equalshares.net's names (``greedy``, ``equalshares``,
+    ``equalshares/add1``, ``equalshares/add1-comparison``, ...) and ``phragmen``; MES with another
+    completion is ``equalshares/<completion>``, with ``-comparison`` when the comparison step runs."""
+    if rule != "mes":
+        return rule
+    name = "equalshares" if completion == "none" else f"equalshares/{completion}"
+    return f"{name}-comparison" if comparison else name
+
+
+# META rule -> (rule, options): every rule a process can use, so that a published file recounts.
 OFFICIAL_RULES = {
     "greedy": ("greedy", {}),
     "greedy-no-skip": ("greedy-no-skip", {}),
     "greedy-threshold": ("greedy-threshold", {}),
-    "equalshares": ("mes", {"completion": "none"}),
-    "equalshares/add1": ("mes", {"completion": "add1"}),
-    "equalshares/add1-comparison": ("mes", {"completion": "add1", "comparison": True}),
+    "phragmen": ("phragmen", {}),
+    **{
+        official_rule_name("mes", completion, comparison): (
+            "mes",
+            {"completion": completion, **({"comparison": True} if comparison else {})},
+        )
+        for completion in COMPLETIONS
+        for comparison in (False, True)
+    },
 }
 
 
@@ -55,7 +77,7 @@ def tally(
     rule: str = "official",
     utility: str = "cost",
     completion: str | None = None,
-    tie_break: str = "default",
+    tie_break: str | None = None,
     exact: bool = False,
     threshold: Fraction | int | None = None,
     score: str = "auto",
@@ -64,7 +86,16 @@ def tally(
     add1_exhaustive: bool = True,
     add1_integral: bool = True,
 ) -> Outcome:
-    """Compute the outcome of ``election`` under ``rule`` (see the module docstring)."""
+    """Compute the outcome of ``election`` under ``rule`` (see the module docstring).  Without a
+    ``tie_break``: the file's META ``tie_break`` under ``official``, otherwise ``default``."""
+    if tie_break is None:
+        tie_break = "default"
+        if rule == "official" and election.meta.get("tie_break", "").strip():
+            tie_break = election.meta["tie_break"].strip()
+            if tie_break not in TIE_BREAKS:
+                raise RuleError(
+                    f"the file's META tie_break is {tie_break!r} (known: {', '.join(TIE_BREAKS)})"
+                )
     if tie_break not in TIE_BREAKS:
         raise RuleError(f"unknown tie-break {tie_break!r} (choose from {', '.join(TIE_BREAKS)})")
     if utility not in UTILITIES:

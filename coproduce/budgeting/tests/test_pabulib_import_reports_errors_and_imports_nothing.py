@@ -50,6 +50,8 @@ def nothing_imported():
         (GOOD.replace("3;300.50;Benches", "3;lots;Benches"), "PROJECTS section, line 16"),
         (GOOD.replace("PROJECTS\n", ""), "PROJECTS"),
         (GOOD.replace("3;300.50;Benches", "3;300.505;Benches"), "two decimal places"),
+        (GOOD.replace("3;300.50;Benches", "3;1e400;Benches"), "PROJECTS section, line 16"),
+        (GOOD.replace("budget;1000", "budget;1e999999999"), "META section, line 9"),
     ],
 )
 def test_broken_files_are_refused_with_their_line(broken, where, personas, world):

@@ -44,7 +44,7 @@ def test_a_paper_ballot_with_a_code_uses_up_the_code(pb, personas, phase):
     try:
         services.cast_ballot(AnonymousUser(), pb.city, choices=[skate.pk], code=code)
     except ValidationError as exc:
-        assert "already been used" in str(exc)
+        assert "already been used for this budget on a paper ballot" in str(exc)
     else:
         raise AssertionError("the code was used twice")
     assert Ballot.objects.count() == 1

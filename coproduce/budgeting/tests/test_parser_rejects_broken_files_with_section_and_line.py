@@ -80,6 +80,30 @@ CASES = [
     ("points count", CUMULATIVE.replace("3;a,c;1,1", "3;a,c;1"), "VOTES", 18, "points lists 1"),
     ("negative points", CUMULATIVE.replace("2;b;3", "2;b;-3"), "VOTES", 17, "negative"),
     ("unclosed quote", GOOD.replace('"Library; new"', '"Library; new'), "PROJECTS", 12, "quot"),
+    # numbers no real election has, refused before any arithmetic can overflow
+    ("cost 1e400", GOOD.replace("b;40;", "b;1e400;"), "PROJECTS", 12, "too large"),
+    ("cost with a huge exponent", GOOD.replace("b;40;", "b;1e999999999;"), "PROJECTS", 12, "too large"),
+    ("cost beyond the bound", GOOD.replace("b;40;", "b;2000000000000000;"), "PROJECTS", 12, "too large"),
+    ("cost with a tiny exponent", GOOD.replace("b;40;", "b;1e-400;"), "PROJECTS", 12, "too small"),
+    ("cost with ten decimals", GOOD.replace("b;40;", "b;40.0000000001;"), "PROJECTS", 12, "decimal places"),
+    ("budget 1e400", GOOD.replace("budget;100", "budget;1e400"), "META", 6, "budget is too large"),
+    ("num_votes 1e400", GOOD.replace("num_votes;3", "num_votes;1e400"), "META", 5, "num_votes is too large"),
+    (
+        "threshold 1e400",
+        GOOD.replace("rule;greedy", "min_project_score_threshold;1e400"),
+        "META",
+        8,
+        "too large",
+    ),
+    (
+        "points beyond int64",
+        CUMULATIVE.replace("2;b;3", "2;b;99999999999999999999"),
+        "VOTES",
+        17,
+        "too large",
+    ),
+    ("points beyond the bound", CUMULATIVE.replace("2;b;3", "2;b;10000000000"), "VOTES", 17, "too large"),
+    ("points 1e400", CUMULATIVE.replace("2;b;3", "2;b;1e400"), "VOTES", 17, "too large"),
 ]
 
 

@@ -28,6 +28,9 @@ MATRIX = [
     row("/budgeting/{slug}/proposals/import/", "collect", 302, 403, 403, 403, 403, 200, 200),
     row("/budgeting/{slug}/proposals/{proposal}/", "collect", 200, 200, 200, 200, 200, 200, 200),
     row("/budgeting/{slug}/proposals/{proposal}/pledge/", "collect", 302, 200, 200, 200, 200, 200, 200),
+    # Carla proposed the skate park, but staff have reviewed it: only they may change it now
+    row("/budgeting/{slug}/proposals/{proposal}/edit/", "collect", 302, 403, 403, 403, 403, 200, 200),
+    row("/budgeting/{slug}/proposals/{proposal}/edit/", "vote", 302, 403, 403, 403, 403, 403, 403),
     # Carla proposed the skate park: she may withdraw it, staff running the process on her behalf
     row("/budgeting/{slug}/proposals/{proposal}/withdraw/", "collect", 302, 200, 403, 403, 403, 200, 200),
     row("/budgeting/{slug}/codes/", "collect", 302, 403, 403, 403, 403, 200, 200),
@@ -65,6 +68,9 @@ POSTS = [
      {"decision": "infeasible", "reason": "No."}, {"org_admin", "platform_admin"}),
     ("/budgeting/{slug}/budgets/{budget}/count/", "vote", {}, {"org_admin", "platform_admin"}),
     ("/budgeting/{slug}/budgets/{budget}/edit/", "review", {"name": "Everywhere", "amount": "1000", "area": ""},
+     {"org_admin", "platform_admin"}),
+    ("/budgeting/{slug}/proposals/{proposal}/edit/", "review",
+     {"title": "Skate park and pump track", "address": "Park Road", "channel": "web"},
      {"org_admin", "platform_admin"}),
     ("/budgeting/{slug}/proposals/{proposal}/withdraw/", "review", {"reason": "Withdrawn."},
      {"citizen", "org_admin", "platform_admin"}),
