@@ -41,7 +41,7 @@ from . import fastpath, tasks
 from . import polis_export as polis
 from .analysis import analyse, choose_next
 from .analysis.priority import priority as _priority
-from .analysis.themes import find_themes
+from .analysis.themes import extend_themes
 from .models import (
     AGREE,
     DISAGREE,
@@ -886,8 +886,9 @@ def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY,
 
 @transaction.atomic
 def request_themes(actor, lab: Lab, *, channel=Channel.WEB) -> None:
-    """Group the lab's feedback into themes, in the background. Themes cited by an insight are kept as
-    they are, with their items; everything else is grouped afresh."""
+    """Group the lab's feedback into themes, in the background. Themes staff curated (renamed, merged or
+    split) are kept and take in new feedback close to them; themes cited by an insight are kept as they
+    are, with their items; everything else is grouped afresh."""
     _require(actor, "design.manage_lab", lab)
     if not lab.feedback.exists():
         raise ValidationError({"feedback": [_("There is no feedback to group yet.")]})
@@ -895,24 +896,45 @@ def request_themes(actor, lab: Lab, *, channel=Channel.WEB) -> None:
     tasks.compute_themes.enqueue(lab_id=lab.pk)
 
 
+STAFF_THEME = "staff"  # `Theme.source` of a theme staff renamed, merged or split
+
+
 @transaction.atomic
 def store_themes(lab: Lab, *, seed: int = 0) -> list[Theme]:
-    """Run the theme engine on the feedback not held by a cited theme, and store the themes. The engine's
-    backend comes from the settings `DESIGN_THEMES_BACKEND` / `DESIGN_THEMES_MODEL`."""
-    kept = set(Theme.objects.filter(lab=lab, insights__isnull=False).values_list("pk", flat=True))
-    Theme.objects.filter(lab=lab).exclude(pk__in=kept).delete()
-    items = list(lab.feedback.exclude(theme_id__in=kept).order_by("pk"))
-    result = find_themes([item.text for item in items], seed=seed,
-                         backend=getattr(settings, "DESIGN_THEMES_BACKEND", "tfidf"),
-                         model_name=getattr(settings, "DESIGN_THEMES_MODEL", None))
+    """Group the lab's feedback again and store the themes (`analysis.themes.extend_themes`):
+    - themes staff curated are kept with their items, and each other item joins the curated theme
+      closest to it when it is close enough;
+    - themes an insight cites (and staff did not curate) keep exactly their items;
+    - every other theme is replaced by the engine's new themes for the items left.
+    The engine's backend comes from the settings `DESIGN_THEMES_BACKEND` / `DESIGN_THEMES_MODEL`; items
+    whose language does not show are taken to be in the site's language (`LANGUAGE_CODE`)."""
+    curated = list(Theme.objects.filter(lab=lab, source=STAFF_THEME).order_by("pk"))
+    frozen = set(Theme.objects.filter(lab=lab, insights__isnull=False).exclude(source=STAFF_THEME)
+                 .values_list("pk", flat=True))
+    Theme.objects.filter(lab=lab).exclude(pk__in=frozen | {t.pk for t in curated}).delete()
+    items = list(lab.feedback.exclude(theme_id__in=frozen).order_by("pk"))
+    position = {t.pk: n for n, t in enumerate(curated)}
+    held = [[] for _t in curated]
+    for i, item in enumerate(items):
+        if item.theme_id in position:
+            held[position[item.theme_id]].append(i)
+    result = extend_themes([item.text for item in items], held, seed=seed,
+                           backend=getattr(settings, "DESIGN_THEMES_BACKEND", "tfidf"),
+                           model_name=getattr(settings, "DESIGN_THEMES_MODEL", None),
+                           language=settings.LANGUAGE_CODE)
+    for n, theme in enumerate(curated):
+        joined = [items[i].pk for i, to in result.assigned.items() if to == n]
+        if joined:
+            Feedback.objects.filter(pk__in=joined).update(theme=theme)
     themes = []
-    for found in result.themes:
+    for found in result.new.themes:
         theme = Theme.objects.create(lab=lab, label=found.label or _("Other"), keywords=found.keywords,
-                                     source=result.backend)
+                                     source=result.new.backend)
         Feedback.objects.filter(pk__in=[items[i].pk for i in found.items]).update(theme=theme)
         themes.append(theme)
     audit.record(None, "themes.store", lab, organisation=lab.organisation, channel=Channel.SYSTEM,
-                 details={"themes": len(themes), "items": len(items), "backend": result.backend})
+                 details={"themes": len(themes), "items": len(items), "backend": result.new.backend,
+                          "kept": len(curated) + len(frozen), "joined_kept": len(result.assigned)})
     return themes
 
 
@@ -924,7 +946,7 @@ def rename_theme(actor, theme: Theme, label: str, *, channel=Channel.WEB) -> The
         raise ValidationError({"label": [_("Please give the theme a name.")]})
     before = theme.label
     theme.label = label[:160]
-    theme.source = "staff"
+    theme.source = STAFF_THEME
     theme.save(update_fields=["label", "source"])
     audit.record(actor, "theme.rename", theme, organisation=theme.lab.organisation, channel=channel,
                  details={"before": before})
@@ -945,7 +967,7 @@ def merge_themes(actor, target: Theme, sources: Iterable[Theme], *, channel=Chan
     for insight in Insight.objects.filter(themes__in=ids).distinct():
         insight.themes.add(target)
     Theme.objects.filter(pk__in=ids).delete()
-    target.source = "staff"
+    target.source = STAFF_THEME
     target.save(update_fields=["source"])
     audit.record(actor, "theme.merge", target, organisation=target.lab.organisation, channel=channel,
                  details={"merged": ids})
@@ -966,8 +988,10 @@ def split_theme(actor, theme: Theme, items: Iterable[Feedback], label: str, *, c
         errors["items"] = [_("Leave at least one item in this theme (or rename it instead).")]
     if errors:
         raise ValidationError(errors)
-    new = Theme.objects.create(lab=theme.lab, label=label.strip()[:160], source="staff")
+    new = Theme.objects.create(lab=theme.lab, label=label.strip()[:160], source=STAFF_THEME)
     Feedback.objects.filter(pk__in=[item.pk for item in items]).update(theme=new)
+    theme.source = STAFF_THEME  # what stays behind was curated too
+    theme.save(update_fields=["source"])
     audit.record(actor, "theme.split", new, organisation=theme.lab.organisation, channel=channel,
                  details={"from": theme.pk, "items": [item.pk for item in items]})
     return new

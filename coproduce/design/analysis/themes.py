@@ -197,3 +197,48 @@ def _find_themes(texts, max_themes, seed, backend, model_name, language=None) ->
         words = _keywords(tfidf, names, rows)
         themes.append(Theme(index, ", ".join(words[:3]), words, rows.tolist()))
     return ThemesResult(themes, used, silhouettes)
+
+
+# Below this cosine similarity (TF-IDF space) to every curated theme, an item is grouped afresh.
+MIN_SIMILARITY = 0.2
+
+
+@dataclass
+class ExtendedThemes:
+    """`assigned`: item index -> position of the curated theme it joins; `new`: themes of the other
+    free items (their `items` index into the same texts)."""
+
+    assigned: dict[int, int]
+    new: ThemesResult
+
+
+def extend_themes(texts: list[str], curated: list[list[int]], *, min_similarity: float = MIN_SIMILARITY,
+                  max_themes: int = MAX_THEMES, seed: int = 0, backend: str = "tfidf", model_name: str | None = None,
+                  language: str | None = None) -> ExtendedThemes:
+    """Keep themes that people curated and place the other items around them.
+
+    `curated`: the item indices of each curated theme (left as they are). Every other item joins the
+    curated theme whose centroid (mean of its items' L2-normalised TF-IDF vectors) is most similar to it
+    by cosine, if that similarity reaches `min_similarity`; the items left over are grouped into new
+    themes by `find_themes`. Deterministic for a given input."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    held = {i for items in curated for i in items}
+    free = [i for i in range(len(texts)) if i not in held]
+    assigned: dict[int, int] = {}
+    with threadpool_limits(limits=1):
+        tfidf, _names = _tfidf(texts, language) if free and held else (None, None)
+        if tfidf is not None:
+            x = normalize(tfidf)
+            centroids = np.vstack([
+                np.asarray(x[items].mean(axis=0)).ravel() if items else np.zeros(x.shape[1]) for items in curated
+            ])
+            similarity = np.asarray(x[free] @ normalize(centroids).T)
+            for row, i in enumerate(free):
+                best = int(np.argmax(similarity[row]))  # first of equals: deterministic
+                if similarity[row, best] >= min_similarity:
+                    assigned[i] = best
+        rest = [i for i in free if i not in assigned]
+        found = _find_themes([texts[i] for i in rest], max_themes, seed, backend, model_name, language)
+    for theme in found.themes:
+        theme.items = [rest[j] for j in theme.items]
+    return ExtendedThemes(assigned, found)
