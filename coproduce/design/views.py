@@ -251,8 +251,13 @@ def conversation_new(request, slug):
 def conversation(request, slug, pk):
     """The voting page: the next statement (chosen by the engine), your votes, all statements."""
     conversation = _conversation(slug, pk)
+    require(request.user, "design.view_lab", conversation.lab)
+    return _conversation_page(request, conversation)
+
+
+def _conversation_page(request, conversation, *, statement_form=None, status=200):
+    """The voting page; `statement_form` (bound, with its errors) when a statement was refused."""
     lab = conversation.lab
-    require(request.user, "design.view_lab", lab)
     user = request.user
     taking_votes = conversation.is_open and lab.is_gathering
     can_take_part = taking_votes and user.has_perm("design.participate", conversation)
@@ -278,7 +283,7 @@ def conversation(request, slug, pk):
         "participant": participant, "can_take_part": can_take_part,
         "next": services.next_statement(conversation, participant, analysis) if can_take_part else None,
         "questions": questions,
-        "statement_form": StatementForm() if can_take_part and conversation.statements_allowed else None,
+        "statement_form": (statement_form or StatementForm()) if _takes_statements(request, conversation) else None,
         "can_manage": user.has_perm("design.manage_lab", lab),
         "can_moderate": user.has_perm("design.moderate", lab),
         "needs_login": not user.is_authenticated and not can_take_part,
@@ -288,7 +293,13 @@ def conversation(request, slug, pk):
         context["pending"] = conversation.statements.filter(status=Statement.Status.PENDING).count()
     if participant is not None:
         context["my_vote_count"] = Vote.objects.filter(participant=participant).count()
-    return render(request, "design/conversation.html", context)
+    return render(request, "design/conversation.html", context, status=status)
+
+
+def _takes_statements(request, conversation) -> bool:
+    """Whether the voting page shows the form for a new statement to this visitor."""
+    return (conversation.is_open and conversation.lab.is_gathering and conversation.statements_allowed
+            and request.user.has_perm("design.participate", conversation))
 
 
 def _participate_or_login(request, conversation):
@@ -325,6 +336,7 @@ def vote(request, slug, pk):
 
 @require_POST
 def submit_statement(request, slug, pk):
+    """A refused statement shows the voting page again, with the error next to the text as typed."""
     conversation = _conversation(slug, pk)
     refused = _participate_or_login(request, conversation)
     if refused:
@@ -335,18 +347,19 @@ def submit_statement(request, slug, pk):
             services.submit_statement(request.user, conversation, form.cleaned_data["text"],
                                       session_key=session_key(request, create=True))
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             if conversation.moderation == Conversation.Moderation.PRE:
                 messages.success(request, _("Thank you. Your statement will show once a moderator has approved it."))
             else:
                 messages.success(request, _("Thank you. Your statement is now in the conversation."))
             return _back_to_conversation(request, conversation)
-    else:
+    if not _takes_statements(request, conversation):  # closed meanwhile: no form to show the error on
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return _back_to_conversation(request, conversation)
+        return _back_to_conversation(request, conversation)
+    return _conversation_page(request, conversation, statement_form=form, status=400)
 
 
 @require_POST
@@ -368,8 +381,7 @@ def answer(request, slug, pk, question):
 @require_http_methods(["GET", "POST"])
 def conversation_settings(request, slug, pk):
     conversation = _conversation(slug, pk)
-    lab = conversation.lab
-    _manage(request, lab)
+    _manage(request, conversation.lab)
     form = ConversationForm(request.POST or None, instance=conversation, prefix="settings")
     if request.method == "POST":
         form.instance = Conversation.objects.select_related("lab").get(pk=conversation.pk)
@@ -381,14 +393,21 @@ def conversation_settings(request, slug, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, form=form, status=400 if request.method == "POST" else 200)
+
+
+def _settings_page(request, conversation, *, form=None, seed_form=None, question_form=None, status=200):
+    """The settings page; the form that was refused comes bound, with its errors next to its fields."""
     context = {
-        "lab": lab, "conversation": conversation, "form": form,
-        "seed_form": SeedStatementForm(prefix="seed"), "question_form": QuestionForm(prefix="question"),
+        "lab": conversation.lab, "conversation": conversation,
+        "form": form or ConversationForm(instance=conversation, prefix="settings"),
+        "seed_form": seed_form or SeedStatementForm(prefix="seed"),
+        "question_form": question_form or QuestionForm(prefix="question"),
         "questions": conversation.questions.all(),
         "seeds": conversation.statements.filter(is_seed=True).order_by("number"),
         "analysis": Analysis.objects.filter(conversation=conversation).first(),
     }
-    return render(request, "design/conversation_settings.html", context)
+    return render(request, "design/conversation_settings.html", context, status=status)
 
 
 @login_required
@@ -402,12 +421,11 @@ def seed(request, slug, pk):
             services.add_seed_statement(request.user, conversation, form.cleaned_data["text"],
                                         is_meta=form.cleaned_data["is_meta"])
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Seed statement added."))
-    else:
-        messages.error(request, _("Please write the statement."))
-    return redirect("design:conversation_settings", slug=slug, pk=pk)
+            return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, seed_form=form, status=400)
 
 
 @login_required
@@ -420,12 +438,11 @@ def question_add(request, slug, pk):
         try:
             services.add_question(request.user, conversation, form.cleaned_data["text"], form.choice_list())
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Question added."))
-    else:
-        messages.error(request, _("Please write the question and its answers."))
-    return redirect("design:conversation_settings", slug=slug, pk=pk)
+            return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, question_form=form, status=400)
 
 
 @login_required
