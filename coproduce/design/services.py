@@ -51,6 +51,7 @@ from .models import (
     Conversation,
     Decision,
     Feedback,
+    FollowUp,
     GroupCitation,
     Insight,
     Invitation,
@@ -1088,8 +1089,10 @@ def people_behind(decision: Decision) -> list[Person]:
 
 @transaction.atomic
 def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decision:
-    """Publish a decision and tell the people behind it: "you said, we did". Refused while the lab is
-    still gathering views."""
+    """Publish a decision and tell the people behind it: "you said, we did". People with an email are
+    sent one; people without (who take part by phone, on paper or in person) go on the decision's
+    follow-up list (`FollowUp`) for staff to tell them, see `record_told_offline`. Refused while the
+    lab is still gathering views."""
     lab = decision.lab
     _require(actor, "design.manage_lab", lab)
     _lock_lab(lab)
@@ -1104,9 +1107,12 @@ def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decis
     decision.published_at = timezone.now()
     decision.published_by = actor if actor is not None and actor.pk else None
     decision.save(update_fields=["status", "published_at", "published_by"])
-    recipients = [p for p in people_behind(decision) if p.email]
+    people = people_behind(decision)
+    recipients = [p for p in people if p.email]
+    offline = [p for p in people if not p.email]
+    FollowUp.objects.bulk_create([FollowUp(decision=decision, person=p) for p in offline])
     audit.record(actor, "decision.publish", decision, organisation=lab.organisation, channel=channel,
-                 details={"notified": len(recipients)})
+                 details={"notified": len(recipients), "to_tell_offline": [p.pk for p in offline]})
     for person in recipients:
         tasks.send_decision_notice.enqueue(
             to=person.email, language=person.preferred_language,
@@ -1115,6 +1121,33 @@ def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decis
                      "path": decision.get_absolute_url(), "trail_path": f"{lab.get_absolute_url()}trail/"},
         )
     return decision
+
+
+@transaction.atomic
+def record_told_offline(actor, follow_up: FollowUp, *, channel: str, note: str = "") -> FollowUp:
+    """Staff have told someone without email about a decision made on what they said: by phone, by
+    letter or in person. Only staff of the lab who may act for that person; audited with the channel."""
+    decision = follow_up.decision
+    lab = decision.lab
+    _require(actor, "design.manage_lab", lab)
+    _require(actor, "core.act_for_person", follow_up.person)
+    errors = {}
+    if channel not in Channel.OFFLINE:
+        errors["channel"] = [_("Say how you told them: by phone, by letter or in person.")]
+    note = (note or "").strip()
+    if len(note) > FollowUp._meta.get_field("note").max_length:
+        errors["note"] = [_("Please keep the note to 300 characters or fewer.")]
+    if FollowUp.objects.select_for_update().filter(pk=follow_up.pk, told_at__isnull=False).exists():
+        errors["follow_up"] = [_("This person has already been told.")]
+    if errors:
+        raise ValidationError(errors)
+    follow_up.told_at = timezone.now()
+    follow_up.told_by = actor if actor is not None and actor.pk else None
+    follow_up.channel, follow_up.note = channel, note
+    follow_up.save(update_fields=["told_at", "told_by", "channel", "note"])
+    audit.record(actor, "decision.told_offline", decision, organisation=lab.organisation, channel=channel,
+                 details={"person": follow_up.person_id, "note": note})
+    return follow_up
 
 
 # --- Polis interoperability --------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .forms import (
     SplitThemeForm,
     StageForm,
     StatementForm,
+    ToldForm,
 )
 from .models import (
     AGREE,
@@ -45,6 +46,7 @@ from .models import (
     Answer,
     Conversation,
     Decision,
+    FollowUp,
     Insight,
     Lab,
     PolisUpload,
@@ -769,8 +771,11 @@ def decision(request, slug, pk):
     insights = decision.insights.prefetch_related(
         Prefetch("statements", queryset=Statement.objects.select_related("conversation").order_by("number")),
         "themes", "group_citations__conversation")
-    return render(request, "design/decision.html", {"lab": lab, "decision": decision, "insights": insights,
-                                                    "can_manage": can_manage})
+    context = {"lab": lab, "decision": decision, "insights": insights, "can_manage": can_manage}
+    if can_manage:
+        context["to_tell"] = FollowUp.objects.filter(decision=decision, told_at__isnull=True,
+                                                     person__erased_at__isnull=True).count()
+    return render(request, "design/decision.html", context)
 
 
 @login_required
@@ -784,5 +789,42 @@ def decision_publish(request, slug, pk):
         _service_error(request, exc)
     else:
         messages.success(request, _("Published. The people behind it are being told."))
+        if decision.follow_ups.exists():
+            return redirect("design:follow_ups", slug=slug, pk=pk)
     return redirect(decision)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_ups(request, slug, pk, follow_up=None):
+    """Who to tell about a published decision by phone, letter or in person (they have no email), and
+    marking each as told. Contact details and the form only for people this staff member may act for."""
+    lab = _lab(slug)
+    _manage(request, lab)
+    decision = get_object_or_404(lab.decisions.select_related("lab__organisation"), pk=pk)
+    rows = list(decision.follow_ups.select_related("person", "told_by__person", "decision__lab__organisation")
+                .filter(person__erased_at__isnull=True))
+    bound, status = None, 200
+    if request.method == "POST":
+        target = next((row for row in rows if row.pk == follow_up), None)
+        if target is None:
+            raise Http404
+        bound = ToldForm(request.POST, prefix=f"f{target.pk}")
+        if bound.is_valid():
+            try:
+                services.record_told_offline(request.user, target, channel=bound.cleaned_data["channel"],
+                                             note=bound.cleaned_data["note"])
+            except ValidationError as exc:
+                apply_errors(bound, exc)
+            else:
+                messages.success(request, _("Marked as told: %(name)s.") % {"name": target.person.name})
+                return redirect("design:follow_ups", slug=slug, pk=pk)
+        status = 400
+    for row in rows:
+        row.may_act = request.user.has_perm("core.act_for_person", row.person)
+        if row.may_act and row.told_at is None:
+            row.form = bound if bound is not None and bound.prefix == f"f{row.pk}" else ToldForm(prefix=f"f{row.pk}")
+    return render(request, "design/follow_ups.html", {
+        "lab": lab, "decision": decision, "rows": rows, "left": sum(1 for row in rows if row.told_at is None),
+    }, status=status)
