@@ -9,17 +9,10 @@ from coproduce.conftest import browser_login
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_publish_then_phone_and_mark_someone_as_told(page, personas, lab, conversation, world, axe_check):
-    from coproduce.core import services as core_services
-    from coproduce.design import services
+def test_staff_publish_then_phone_and_mark_someone_as_told(page, phoned_decision, axe_check):
     from coproduce.design.models import FollowUp
 
-    staff = personas["staff"]
-    nell = core_services.register_person(staff, world.service, consent=True, name="Nell Phone", phone="01234 567890")
-    services.record_votes(staff, conversation, {0: 1}, person=nell, channel="phone")
-    insight = services.create_insight(staff, lab, title="Respite", statements=[conversation.statements.get(number=0)])
-    decision = services.create_decision(staff, lab, title="Respite within 48 hours", insights=[insight])
-    services.set_stage(staff, lab, "decide")
+    decision, nell = phoned_decision
 
     browser_login(page, "sam@example.org")
     page.goto(decision.get_absolute_url())

@@ -6,13 +6,8 @@ from coproduce.design import services
 from coproduce.design.models import FollowUp
 
 
-def test_follow_up_is_exported_then_erased(lab, conversation, personas, world):
-    staff = personas["staff"]
-    nell = core_services.register_person(staff, world.service, consent=True, name="Nell Phone", phone="01234 567890")
-    services.record_votes(staff, conversation, {0: 1}, person=nell, channel="phone")
-    insight = services.create_insight(staff, lab, title="Respite", statements=[conversation.statements.get(number=0)])
-    decision = services.create_decision(staff, lab, title="Respite within 48 hours", insights=[insight])
-    services.set_stage(staff, lab, "decide")
+def test_follow_up_is_exported_then_erased(lab, personas, phoned_decision):
+    staff, (decision, nell) = personas["staff"], phoned_decision
     services.publish_decision(staff, decision)
     services.record_told_offline(staff, FollowUp.objects.get(person=nell), channel="phone", note="Rang Tuesday")
 
