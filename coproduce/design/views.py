@@ -257,8 +257,9 @@ def conversation(request, slug, pk):
     return _conversation_page(request, conversation)
 
 
-def _conversation_page(request, conversation, *, statement_form=None, status=200):
-    """The voting page; `statement_form` (bound, with its errors) when a statement was refused."""
+def _conversation_page(request, conversation, *, statement_form=None, answer_error=None, status=200):
+    """The voting page; `statement_form` (bound, with its errors) when a statement was refused,
+    `answer_error` (question id, message) when an answer was."""
     lab = conversation.lab
     user = request.user
     taking_votes = conversation.is_open and lab.is_gathering
@@ -280,6 +281,10 @@ def _conversation_page(request, conversation, *, statement_form=None, status=200
         if participant is not None:
             answered = set(Answer.objects.filter(participant=participant).values_list("question_id", flat=True))
         questions = [q for q in conversation.questions.all() if q.pk not in answered]
+        for q in questions:
+            q.error = answer_error[1] if answer_error and answer_error[0] == q.pk else ""
+    if answer_error and not any(q.error for q in questions):  # e.g. closed meanwhile: no box to show it in
+        messages.error(request, answer_error[1])
     context = {
         "lab": lab, "conversation": conversation, "page": page, "analysis": analysis,
         "participant": participant, "can_take_part": can_take_part,
@@ -366,6 +371,7 @@ def submit_statement(request, slug, pk):
 
 @require_POST
 def answer(request, slug, pk, question):
+    """A refused answer shows the voting page again, with the error in that question's box."""
     conversation = _conversation(slug, pk)
     refused = _participate_or_login(request, conversation)
     if refused:
@@ -374,9 +380,13 @@ def answer(request, slug, pk, question):
     try:
         services.answer_question(request.user, question, int(request.POST.get("choice", "-1")),
                                  session_key=session_key(request, create=True))
-    except (ValueError, ValidationError):
-        messages.error(request, _("Choose one of the answers."))
-    return _back_to_conversation(request, conversation)
+    except ValueError:
+        error = _("Choose one of the answers.")
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    else:
+        return _back_to_conversation(request, conversation)
+    return _conversation_page(request, conversation, answer_error=(question.pk, error), status=400)
 
 
 @login_required

@@ -73,3 +73,28 @@ def test_good_input_still_redirects(base, conversation, personas, client_as):
                                                                         "question-choices": "Yes\nNo"})
     assert response.status_code == 302
     assert Question.objects.get(conversation=conversation).choices == ["Yes", "No"]
+
+
+def test_an_answer_without_a_choice_is_refused_in_that_questions_box(base, conversation, personas, client_as):
+    from coproduce.design import services
+    from coproduce.design.models import Answer
+
+    question = services.add_question(personas["staff"], conversation, "Do you care for someone?", ["Yes", "No"])
+    response = client_as(personas["citizen"]).post(f"{base}/questions/{question.pk}/", {"choice": "7"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'aria-describedby="q{question.pk}-error"' in html
+    assert f'<p class="error" id="q{question.pk}-error">Choose one of the answers.</p>' in html
+    assert not Answer.objects.filter(question=question).exists()
+
+
+def test_an_answer_after_gathering_ended_says_why_at_the_top(lab, base, conversation, personas, client_as):
+    from coproduce.design import services
+    from coproduce.design.models import Answer
+
+    question = services.add_question(personas["staff"], conversation, "Do you care for someone?", ["Yes", "No"])
+    services.set_stage(personas["staff"], lab, "synthesise")
+    response = client_as(personas["citizen"]).post(f"{base}/questions/{question.pk}/", {"choice": "0"})
+    assert response.status_code == 400
+    assert "finished gathering views" in response.content.decode()
+    assert not Answer.objects.filter(question=question).exists()
