@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from coproduce.core.audit import Channel
 from coproduce.core.models import Organisation, Person
 
-from .models import VOTE_CHOICES, Conversation, Decision, Feedback, Insight, Lab, Statement, Theme
+from .models import VOTE_CHOICES, Conversation, Decision, Feedback, FollowUp, Insight, Lab, Statement, Theme
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -228,3 +228,11 @@ class PolisUploadForm(forms.Form):
         names = {"comments": "comments.csv", "votes": "votes.csv", "participants": "participants-votes.csv",
                  "summary": "summary.csv"}
         return {names[k]: self.cleaned_data[k].read() for k in names if self.cleaned_data.get(k)}
+
+
+class ToldForm(forms.Form):
+    """Staff have told someone without email about a decision (the decision's follow-up list)."""
+
+    channel = forms.ChoiceField(label=_("How did you tell them?"), choices=FollowUp.Channel.choices)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False,
+                           help_text=_("For example: left a message, or what they said."))

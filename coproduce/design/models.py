@@ -430,6 +430,33 @@ class Decision(models.Model):
         return reverse("design:decision", args=[self.lab.slug, self.pk])
 
 
+class FollowUp(models.Model):
+    """Someone behind a published decision who has no email address: staff tell them "you said, we did"
+    by phone, by letter or in person, and mark here when and how they did."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="follow_ups")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="design_follow_ups")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    told_at = models.DateTimeField(_("told"), null=True, blank=True)
+    told_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    class Channel(models.TextChoices):  # the values of `core.audit.Channel.OFFLINE`
+        PHONE = "phone", _("By phone")
+        PAPER = "paper", _("By letter")
+        IN_PERSON = "in_person", _("In person")
+
+    channel = models.CharField(_("how they were told"), max_length=20, blank=True, choices=Channel.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["decision", "person"], name="design_unique_follow_up")]
+        ordering = ["person__name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.decision}"
+
+
 def group_label(index: int) -> str:
     """Opinion groups are named A, B, C… (the engine numbers them 0, 1, 2…)."""
     return _("Group %(letter)s") % {"letter": chr(ord("A") + int(index))}

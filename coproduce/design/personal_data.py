@@ -2,10 +2,10 @@
 
 Erasure unlinks the person from their participations, statements and feedback but keeps the votes,
 anonymous, so the opinion analyses (and the decisions citing them) stay valid. Answers to demographic
-questions and invitations are deleted.
+questions, invitations and the follow-ups to tell them of decisions offline are deleted.
 """
 
-from .models import Answer, Feedback, Invitation, Participant, Statement, Vote
+from .models import Answer, Feedback, FollowUp, Invitation, Participant, Statement, Vote
 
 
 def export(person) -> dict:
@@ -42,6 +42,11 @@ def export(person) -> dict:
             for f in Feedback.objects.filter(person=person).select_related("lab").order_by("pk")
         ],
         "invitations": [i.lab.title for i in Invitation.objects.filter(person=person).select_related("lab")],
+        "decisions_to_tell_you_offline": [
+            {"lab": f.decision.lab.title, "decision": f.decision.title,
+             "told": f.told_at.isoformat() if f.told_at else None, "how": f.channel, "note": f.note}
+            for f in FollowUp.objects.filter(person=person).select_related("decision__lab").order_by("pk")
+        ],
     }
 
 
@@ -51,3 +56,4 @@ def erase(person) -> None:
     participations.update(person=None, session_key=None, label="", external_id="")
     Feedback.objects.filter(person=person).update(person=None)
     Invitation.objects.filter(person=person).delete()
+    FollowUp.objects.filter(person=person).delete()

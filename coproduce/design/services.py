@@ -41,7 +41,7 @@ from . import fastpath, tasks
 from . import polis_export as polis
 from .analysis import analyse, choose_next
 from .analysis.priority import priority as _priority
-from .analysis.themes import find_themes
+from .analysis.themes import extend_themes
 from .models import (
     AGREE,
     DISAGREE,
@@ -51,6 +51,7 @@ from .models import (
     Conversation,
     Decision,
     Feedback,
+    FollowUp,
     GroupCitation,
     Insight,
     Invitation,
@@ -886,8 +887,9 @@ def add_feedback(actor, lab: Lab, *, text: str, kind: str = Feedback.Kind.STORY,
 
 @transaction.atomic
 def request_themes(actor, lab: Lab, *, channel=Channel.WEB) -> None:
-    """Group the lab's feedback into themes, in the background. Themes cited by an insight are kept as
-    they are, with their items; everything else is grouped afresh."""
+    """Group the lab's feedback into themes, in the background. Themes staff curated (renamed, merged or
+    split) are kept and take in new feedback close to them; themes cited by an insight are kept as they
+    are, with their items; everything else is grouped afresh."""
     _require(actor, "design.manage_lab", lab)
     if not lab.feedback.exists():
         raise ValidationError({"feedback": [_("There is no feedback to group yet.")]})
@@ -895,24 +897,45 @@ def request_themes(actor, lab: Lab, *, channel=Channel.WEB) -> None:
     tasks.compute_themes.enqueue(lab_id=lab.pk)
 
 
+STAFF_THEME = "staff"  # `Theme.source` of a theme staff renamed, merged or split
+
+
 @transaction.atomic
 def store_themes(lab: Lab, *, seed: int = 0) -> list[Theme]:
-    """Run the theme engine on the feedback not held by a cited theme, and store the themes. The engine's
-    backend comes from the settings `DESIGN_THEMES_BACKEND` / `DESIGN_THEMES_MODEL`."""
-    kept = set(Theme.objects.filter(lab=lab, insights__isnull=False).values_list("pk", flat=True))
-    Theme.objects.filter(lab=lab).exclude(pk__in=kept).delete()
-    items = list(lab.feedback.exclude(theme_id__in=kept).order_by("pk"))
-    result = find_themes([item.text for item in items], seed=seed,
-                         backend=getattr(settings, "DESIGN_THEMES_BACKEND", "tfidf"),
-                         model_name=getattr(settings, "DESIGN_THEMES_MODEL", None))
+    """Group the lab's feedback again and store the themes (`analysis.themes.extend_themes`):
+    - themes staff curated are kept with their items, and each other item joins the curated theme
+      closest to it when it is close enough;
+    - themes an insight cites (and staff did not curate) keep exactly their items;
+    - every other theme is replaced by the engine's new themes for the items left.
+    The engine's backend comes from the settings `DESIGN_THEMES_BACKEND` / `DESIGN_THEMES_MODEL`; items
+    whose language does not show are taken to be in the site's language (`LANGUAGE_CODE`)."""
+    curated = list(Theme.objects.filter(lab=lab, source=STAFF_THEME).order_by("pk"))
+    frozen = set(Theme.objects.filter(lab=lab, insights__isnull=False).exclude(source=STAFF_THEME)
+                 .values_list("pk", flat=True))
+    Theme.objects.filter(lab=lab).exclude(pk__in=frozen | {t.pk for t in curated}).delete()
+    items = list(lab.feedback.exclude(theme_id__in=frozen).order_by("pk"))
+    position = {t.pk: n for n, t in enumerate(curated)}
+    held = [[] for _t in curated]
+    for i, item in enumerate(items):
+        if item.theme_id in position:
+            held[position[item.theme_id]].append(i)
+    result = extend_themes([item.text for item in items], held, seed=seed,
+                           backend=getattr(settings, "DESIGN_THEMES_BACKEND", "tfidf"),
+                           model_name=getattr(settings, "DESIGN_THEMES_MODEL", None),
+                           language=settings.LANGUAGE_CODE)
+    for n, theme in enumerate(curated):
+        joined = [items[i].pk for i, to in result.assigned.items() if to == n]
+        if joined:
+            Feedback.objects.filter(pk__in=joined).update(theme=theme)
     themes = []
-    for found in result.themes:
+    for found in result.new.themes:
         theme = Theme.objects.create(lab=lab, label=found.label or _("Other"), keywords=found.keywords,
-                                     source=result.backend)
+                                     source=result.new.backend)
         Feedback.objects.filter(pk__in=[items[i].pk for i in found.items]).update(theme=theme)
         themes.append(theme)
     audit.record(None, "themes.store", lab, organisation=lab.organisation, channel=Channel.SYSTEM,
-                 details={"themes": len(themes), "items": len(items), "backend": result.backend})
+                 details={"themes": len(themes), "items": len(items), "backend": result.new.backend,
+                          "kept": len(curated) + len(frozen), "joined_kept": len(result.assigned)})
     return themes
 
 
@@ -924,7 +947,7 @@ def rename_theme(actor, theme: Theme, label: str, *, channel=Channel.WEB) -> The
         raise ValidationError({"label": [_("Please give the theme a name.")]})
     before = theme.label
     theme.label = label[:160]
-    theme.source = "staff"
+    theme.source = STAFF_THEME
     theme.save(update_fields=["label", "source"])
     audit.record(actor, "theme.rename", theme, organisation=theme.lab.organisation, channel=channel,
                  details={"before": before})
@@ -945,7 +968,7 @@ def merge_themes(actor, target: Theme, sources: Iterable[Theme], *, channel=Chan
     for insight in Insight.objects.filter(themes__in=ids).distinct():
         insight.themes.add(target)
     Theme.objects.filter(pk__in=ids).delete()
-    target.source = "staff"
+    target.source = STAFF_THEME
     target.save(update_fields=["source"])
     audit.record(actor, "theme.merge", target, organisation=target.lab.organisation, channel=channel,
                  details={"merged": ids})
@@ -966,8 +989,10 @@ def split_theme(actor, theme: Theme, items: Iterable[Feedback], label: str, *, c
         errors["items"] = [_("Leave at least one item in this theme (or rename it instead).")]
     if errors:
         raise ValidationError(errors)
-    new = Theme.objects.create(lab=theme.lab, label=label.strip()[:160], source="staff")
+    new = Theme.objects.create(lab=theme.lab, label=label.strip()[:160], source=STAFF_THEME)
     Feedback.objects.filter(pk__in=[item.pk for item in items]).update(theme=new)
+    theme.source = STAFF_THEME  # what stays behind was curated too
+    theme.save(update_fields=["source"])
     audit.record(actor, "theme.split", new, organisation=theme.lab.organisation, channel=channel,
                  details={"from": theme.pk, "items": [item.pk for item in items]})
     return new
@@ -1064,8 +1089,10 @@ def people_behind(decision: Decision) -> list[Person]:
 
 @transaction.atomic
 def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decision:
-    """Publish a decision and tell the people behind it: "you said, we did". Refused while the lab is
-    still gathering views."""
+    """Publish a decision and tell the people behind it: "you said, we did". People with an email are
+    sent one; people without (who take part by phone, on paper or in person) go on the decision's
+    follow-up list (`FollowUp`) for staff to tell them, see `record_told_offline`. Refused while the
+    lab is still gathering views."""
     lab = decision.lab
     _require(actor, "design.manage_lab", lab)
     _lock_lab(lab)
@@ -1080,9 +1107,12 @@ def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decis
     decision.published_at = timezone.now()
     decision.published_by = actor if actor is not None and actor.pk else None
     decision.save(update_fields=["status", "published_at", "published_by"])
-    recipients = [p for p in people_behind(decision) if p.email]
+    people = people_behind(decision)
+    recipients = [p for p in people if p.email]
+    offline = [p for p in people if not p.email]
+    FollowUp.objects.bulk_create([FollowUp(decision=decision, person=p) for p in offline])
     audit.record(actor, "decision.publish", decision, organisation=lab.organisation, channel=channel,
-                 details={"notified": len(recipients)})
+                 details={"notified": len(recipients), "to_tell_offline": [p.pk for p in offline]})
     for person in recipients:
         tasks.send_decision_notice.enqueue(
             to=person.email, language=person.preferred_language,
@@ -1091,6 +1121,33 @@ def publish_decision(actor, decision: Decision, *, channel=Channel.WEB) -> Decis
                      "path": decision.get_absolute_url(), "trail_path": f"{lab.get_absolute_url()}trail/"},
         )
     return decision
+
+
+@transaction.atomic
+def record_told_offline(actor, follow_up: FollowUp, *, channel: str, note: str = "") -> FollowUp:
+    """Staff have told someone without email about a decision made on what they said: by phone, by
+    letter or in person. Only staff of the lab who may act for that person; audited with the channel."""
+    decision = follow_up.decision
+    lab = decision.lab
+    _require(actor, "design.manage_lab", lab)
+    _require(actor, "core.act_for_person", follow_up.person)
+    errors = {}
+    if channel not in Channel.OFFLINE:
+        errors["channel"] = [_("Say how you told them: by phone, by letter or in person.")]
+    note = (note or "").strip()
+    if len(note) > FollowUp._meta.get_field("note").max_length:
+        errors["note"] = [_("Please keep the note to 300 characters or fewer.")]
+    if FollowUp.objects.select_for_update().filter(pk=follow_up.pk, told_at__isnull=False).exists():
+        errors["follow_up"] = [_("This person has already been told.")]
+    if errors:
+        raise ValidationError(errors)
+    follow_up.told_at = timezone.now()
+    follow_up.told_by = actor if actor is not None and actor.pk else None
+    follow_up.channel, follow_up.note = channel, note
+    follow_up.save(update_fields=["told_at", "told_by", "channel", "note"])
+    audit.record(actor, "decision.told_offline", decision, organisation=lab.organisation, channel=channel,
+                 details={"person": follow_up.person_id, "note": note})
+    return follow_up
 
 
 # --- Polis interoperability --------------------------------------------------------------------

@@ -37,6 +37,7 @@ from .forms import (
     SplitThemeForm,
     StageForm,
     StatementForm,
+    ToldForm,
 )
 from .models import (
     AGREE,
@@ -45,6 +46,7 @@ from .models import (
     Answer,
     Conversation,
     Decision,
+    FollowUp,
     Insight,
     Lab,
     PolisUpload,
@@ -251,8 +253,14 @@ def conversation_new(request, slug):
 def conversation(request, slug, pk):
     """The voting page: the next statement (chosen by the engine), your votes, all statements."""
     conversation = _conversation(slug, pk)
+    require(request.user, "design.view_lab", conversation.lab)
+    return _conversation_page(request, conversation)
+
+
+def _conversation_page(request, conversation, *, statement_form=None, answer_error=None, status=200):
+    """The voting page; `statement_form` (bound, with its errors) when a statement was refused,
+    `answer_error` (question id, message) when an answer was."""
     lab = conversation.lab
-    require(request.user, "design.view_lab", lab)
     user = request.user
     taking_votes = conversation.is_open and lab.is_gathering
     can_take_part = taking_votes and user.has_perm("design.participate", conversation)
@@ -273,12 +281,16 @@ def conversation(request, slug, pk):
         if participant is not None:
             answered = set(Answer.objects.filter(participant=participant).values_list("question_id", flat=True))
         questions = [q for q in conversation.questions.all() if q.pk not in answered]
+        for q in questions:
+            q.error = answer_error[1] if answer_error and answer_error[0] == q.pk else ""
+    if answer_error and not any(q.error for q in questions):  # e.g. closed meanwhile: no box to show it in
+        messages.error(request, answer_error[1])
     context = {
         "lab": lab, "conversation": conversation, "page": page, "analysis": analysis,
         "participant": participant, "can_take_part": can_take_part,
         "next": services.next_statement(conversation, participant, analysis) if can_take_part else None,
         "questions": questions,
-        "statement_form": StatementForm() if can_take_part and conversation.statements_allowed else None,
+        "statement_form": (statement_form or StatementForm()) if _takes_statements(request, conversation) else None,
         "can_manage": user.has_perm("design.manage_lab", lab),
         "can_moderate": user.has_perm("design.moderate", lab),
         "needs_login": not user.is_authenticated and not can_take_part,
@@ -288,7 +300,13 @@ def conversation(request, slug, pk):
         context["pending"] = conversation.statements.filter(status=Statement.Status.PENDING).count()
     if participant is not None:
         context["my_vote_count"] = Vote.objects.filter(participant=participant).count()
-    return render(request, "design/conversation.html", context)
+    return render(request, "design/conversation.html", context, status=status)
+
+
+def _takes_statements(request, conversation) -> bool:
+    """Whether the voting page shows the form for a new statement to this visitor."""
+    return (conversation.is_open and conversation.lab.is_gathering and conversation.statements_allowed
+            and request.user.has_perm("design.participate", conversation))
 
 
 def _participate_or_login(request, conversation):
@@ -325,6 +343,7 @@ def vote(request, slug, pk):
 
 @require_POST
 def submit_statement(request, slug, pk):
+    """A refused statement shows the voting page again, with the error next to the text as typed."""
     conversation = _conversation(slug, pk)
     refused = _participate_or_login(request, conversation)
     if refused:
@@ -335,22 +354,24 @@ def submit_statement(request, slug, pk):
             services.submit_statement(request.user, conversation, form.cleaned_data["text"],
                                       session_key=session_key(request, create=True))
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             if conversation.moderation == Conversation.Moderation.PRE:
                 messages.success(request, _("Thank you. Your statement will show once a moderator has approved it."))
             else:
                 messages.success(request, _("Thank you. Your statement is now in the conversation."))
             return _back_to_conversation(request, conversation)
-    else:
+    if not _takes_statements(request, conversation):  # closed meanwhile: no form to show the error on
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return _back_to_conversation(request, conversation)
+        return _back_to_conversation(request, conversation)
+    return _conversation_page(request, conversation, statement_form=form, status=400)
 
 
 @require_POST
 def answer(request, slug, pk, question):
+    """A refused answer shows the voting page again, with the error in that question's box."""
     conversation = _conversation(slug, pk)
     refused = _participate_or_login(request, conversation)
     if refused:
@@ -359,17 +380,20 @@ def answer(request, slug, pk, question):
     try:
         services.answer_question(request.user, question, int(request.POST.get("choice", "-1")),
                                  session_key=session_key(request, create=True))
-    except (ValueError, ValidationError):
-        messages.error(request, _("Choose one of the answers."))
-    return _back_to_conversation(request, conversation)
+    except ValueError:
+        error = _("Choose one of the answers.")
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    else:
+        return _back_to_conversation(request, conversation)
+    return _conversation_page(request, conversation, answer_error=(question.pk, error), status=400)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def conversation_settings(request, slug, pk):
     conversation = _conversation(slug, pk)
-    lab = conversation.lab
-    _manage(request, lab)
+    _manage(request, conversation.lab)
     form = ConversationForm(request.POST or None, instance=conversation, prefix="settings")
     if request.method == "POST":
         form.instance = Conversation.objects.select_related("lab").get(pk=conversation.pk)
@@ -381,14 +405,21 @@ def conversation_settings(request, slug, pk):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, form=form, status=400 if request.method == "POST" else 200)
+
+
+def _settings_page(request, conversation, *, form=None, seed_form=None, question_form=None, status=200):
+    """The settings page; the form that was refused comes bound, with its errors next to its fields."""
     context = {
-        "lab": lab, "conversation": conversation, "form": form,
-        "seed_form": SeedStatementForm(prefix="seed"), "question_form": QuestionForm(prefix="question"),
+        "lab": conversation.lab, "conversation": conversation,
+        "form": form or ConversationForm(instance=conversation, prefix="settings"),
+        "seed_form": seed_form or SeedStatementForm(prefix="seed"),
+        "question_form": question_form or QuestionForm(prefix="question"),
         "questions": conversation.questions.all(),
         "seeds": conversation.statements.filter(is_seed=True).order_by("number"),
         "analysis": Analysis.objects.filter(conversation=conversation).first(),
     }
-    return render(request, "design/conversation_settings.html", context)
+    return render(request, "design/conversation_settings.html", context, status=status)
 
 
 @login_required
@@ -402,12 +433,11 @@ def seed(request, slug, pk):
             services.add_seed_statement(request.user, conversation, form.cleaned_data["text"],
                                         is_meta=form.cleaned_data["is_meta"])
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Seed statement added."))
-    else:
-        messages.error(request, _("Please write the statement."))
-    return redirect("design:conversation_settings", slug=slug, pk=pk)
+            return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, seed_form=form, status=400)
 
 
 @login_required
@@ -420,12 +450,11 @@ def question_add(request, slug, pk):
         try:
             services.add_question(request.user, conversation, form.cleaned_data["text"], form.choice_list())
         except ValidationError as exc:
-            _service_error(request, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Question added."))
-    else:
-        messages.error(request, _("Please write the question and its answers."))
-    return redirect("design:conversation_settings", slug=slug, pk=pk)
+            return redirect("design:conversation_settings", slug=slug, pk=pk)
+    return _settings_page(request, conversation, question_form=form, status=400)
 
 
 @login_required
@@ -752,8 +781,11 @@ def decision(request, slug, pk):
     insights = decision.insights.prefetch_related(
         Prefetch("statements", queryset=Statement.objects.select_related("conversation").order_by("number")),
         "themes", "group_citations__conversation")
-    return render(request, "design/decision.html", {"lab": lab, "decision": decision, "insights": insights,
-                                                    "can_manage": can_manage})
+    context = {"lab": lab, "decision": decision, "insights": insights, "can_manage": can_manage}
+    if can_manage:
+        context["to_tell"] = FollowUp.objects.filter(decision=decision, told_at__isnull=True,
+                                                     person__erased_at__isnull=True).count()
+    return render(request, "design/decision.html", context)
 
 
 @login_required
@@ -767,5 +799,42 @@ def decision_publish(request, slug, pk):
         _service_error(request, exc)
     else:
         messages.success(request, _("Published. The people behind it are being told."))
+        if decision.follow_ups.exists():
+            return redirect("design:follow_ups", slug=slug, pk=pk)
     return redirect(decision)
 
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def follow_ups(request, slug, pk, follow_up=None):
+    """Who to tell about a published decision by phone, letter or in person (they have no email), and
+    marking each as told. Contact details and the form only for people this staff member may act for."""
+    lab = _lab(slug)
+    _manage(request, lab)
+    decision = get_object_or_404(lab.decisions.select_related("lab__organisation"), pk=pk)
+    rows = list(decision.follow_ups.select_related("person", "told_by__person", "decision__lab__organisation")
+                .filter(person__erased_at__isnull=True))
+    bound, status = None, 200
+    if request.method == "POST":
+        target = next((row for row in rows if row.pk == follow_up), None)
+        if target is None:
+            raise Http404
+        bound = ToldForm(request.POST, prefix=f"f{target.pk}")
+        if bound.is_valid():
+            try:
+                services.record_told_offline(request.user, target, channel=bound.cleaned_data["channel"],
+                                             note=bound.cleaned_data["note"])
+            except ValidationError as exc:
+                apply_errors(bound, exc)
+            else:
+                messages.success(request, _("Marked as told: %(name)s.") % {"name": target.person.name})
+                return redirect("design:follow_ups", slug=slug, pk=pk)
+        status = 400
+    for row in rows:
+        row.may_act = request.user.has_perm("core.act_for_person", row.person)
+        if row.may_act and row.told_at is None:
+            row.form = bound if bound is not None and bound.prefix == f"f{row.pk}" else ToldForm(prefix=f"f{row.pk}")
+    return render(request, "design/follow_ups.html", {
+        "lab": lab, "decision": decision, "rows": rows, "left": sum(1 for row in rows if row.told_at is None),
+    }, status=status)

@@ -1,6 +1,7 @@
 """Themes in short free-text feedback.
 
-By default: TF-IDF (word unigrams and bigrams; character bigrams/trigrams for
+By default: TF-IDF (word unigrams and bigrams without the stop words of each item's
+language, English or German, see `stopwords`; character bigrams for
 text mostly in scripts written without spaces, such as Chinese or Japanese),
 L2-normalised, then k-means with a fixed seed for
 every k in a small range; the k with the best silhouette (cosine) is kept.
@@ -26,10 +27,13 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from .stopwords import STOP_WORDS, language_of
+
 _CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
 _CJK = re.compile(f"[{_CJK_CHARS}]")
 _CJK_RUN = re.compile(f"[{_CJK_CHARS}]+")
 _WORD = re.compile(f"[^\\W\\d_{_CJK_CHARS}][^\\W_{_CJK_CHARS}]+")
+_TOKEN = re.compile(r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b")
 MAX_THEMES = 12
 SILHOUETTE_SAMPLE = 2000
 
@@ -82,19 +86,32 @@ def _cjk_tokens(text: str) -> list[str]:
     return tokens
 
 
-def _tfidf(texts: list[str]):
+def _words(text: str, language: str | None) -> list[str]:
+    """Words and two-word phrases of one item, without the stop words of its language (`language` is
+    the hint for items whose language does not show; see `stopwords.language_of`)."""
+    tokens = _TOKEN.findall(text.lower())
+    folded = [t.casefold() for t in tokens]
+    stop = STOP_WORDS.get(language_of(folded, language) or "", frozenset())
+    kept = [t for t, f in zip(tokens, folded, strict=True) if f not in stop]
+    return kept + [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False)]
+
+
+def _tfidf(texts: list[str], language: str | None = None):
     n = len(texts)
     common = dict(sublinear_tf=True, min_df=2 if n >= 20 else 1, max_df=0.5 if n >= 20 else 1.0)
     if _mostly_cjk(texts):
-        vec = TfidfVectorizer(analyzer=_cjk_tokens, **common)
-    else:
-        vec = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), stop_words="english",
-                              token_pattern=r"(?u)\b[^\W\d_][\w'-]*[^\W_]\b", **common)
+        vec, docs = TfidfVectorizer(analyzer=_cjk_tokens, **common), texts
+    else:  # each item loses the stop words of its own language (English, German), then unigrams + bigrams
+        vec, docs = TfidfVectorizer(analyzer=_identity, **common), [_words(t, language) for t in texts]
     try:
-        x = vec.fit_transform(texts)
+        x = vec.fit_transform(docs)
     except ValueError:  # empty vocabulary
         return None, None
     return x, np.asarray(vec.get_feature_names_out())
+
+
+def _identity(words: list[str]) -> list[str]:
+    return words
 
 
 def _embeddings(texts: list[str], model_name: str | None):
@@ -141,17 +158,19 @@ def _keywords(tfidf, names, rows: np.ndarray, n: int = 5) -> list[str]:
 
 
 def find_themes(texts: list[str], *, max_themes: int = MAX_THEMES, seed: int = 0, backend: str = "tfidf",
-                model_name: str | None = None) -> ThemesResult:
-    """Group short texts into themes.  ``backend``: "tfidf" (default) or "embedding" (falls back to tfidf)."""
+                model_name: str | None = None, language: str | None = None) -> ThemesResult:
+    """Group short texts into themes.  ``backend``: "tfidf" (default) or "embedding" (falls back to tfidf).
+    ``language``: the language assumed for items whose own language does not show (e.g. "de")."""
     with threadpool_limits(limits=1):
-        return _find_themes([t if isinstance(t, str) else "" for t in texts], max_themes, seed, backend, model_name)
+        return _find_themes([t if isinstance(t, str) else "" for t in texts], max_themes, seed, backend, model_name,
+                            language)
 
 
-def _find_themes(texts, max_themes, seed, backend, model_name) -> ThemesResult:
+def _find_themes(texts, max_themes, seed, backend, model_name, language=None) -> ThemesResult:
     n = len(texts)
     if n == 0:
         return ThemesResult([], "tfidf")
-    tfidf, names = _tfidf(texts)
+    tfidf, names = _tfidf(texts, language)
     used = "tfidf"
     x = None
     if backend == "embedding":
@@ -178,3 +197,48 @@ def _find_themes(texts, max_themes, seed, backend, model_name) -> ThemesResult:
         words = _keywords(tfidf, names, rows)
         themes.append(Theme(index, ", ".join(words[:3]), words, rows.tolist()))
     return ThemesResult(themes, used, silhouettes)
+
+
+# Below this cosine similarity (TF-IDF space) to every curated theme, an item is grouped afresh.
+MIN_SIMILARITY = 0.2
+
+
+@dataclass
+class ExtendedThemes:
+    """`assigned`: item index -> position of the curated theme it joins; `new`: themes of the other
+    free items (their `items` index into the same texts)."""
+
+    assigned: dict[int, int]
+    new: ThemesResult
+
+
+def extend_themes(texts: list[str], curated: list[list[int]], *, min_similarity: float = MIN_SIMILARITY,
+                  max_themes: int = MAX_THEMES, seed: int = 0, backend: str = "tfidf", model_name: str | None = None,
+                  language: str | None = None) -> ExtendedThemes:
+    """Keep themes that people curated and place the other items around them.
+
+    `curated`: the item indices of each curated theme (left as they are). Every other item joins the
+    curated theme whose centroid (mean of its items' L2-normalised TF-IDF vectors) is most similar to it
+    by cosine, if that similarity reaches `min_similarity`; the items left over are grouped into new
+    themes by `find_themes`. Deterministic for a given input."""
+    texts = [t if isinstance(t, str) else "" for t in texts]
+    held = {i for items in curated for i in items}
+    free = [i for i in range(len(texts)) if i not in held]
+    assigned: dict[int, int] = {}
+    with threadpool_limits(limits=1):
+        tfidf, _names = _tfidf(texts, language) if free and held else (None, None)
+        if tfidf is not None:
+            x = normalize(tfidf)
+            centroids = np.vstack([
+                np.asarray(x[items].mean(axis=0)).ravel() if items else np.zeros(x.shape[1]) for items in curated
+            ])
+            similarity = np.asarray(x[free] @ normalize(centroids).T)
+            for row, i in enumerate(free):
+                best = int(np.argmax(similarity[row]))  # first of equals: deterministic
+                if similarity[row, best] >= min_similarity:
+                    assigned[i] = best
+        rest = [i for i in free if i not in assigned]
+        found = _find_themes([texts[i] for i in rest], max_themes, seed, backend, model_name, language)
+    for theme in found.themes:
+        theme.items = [rest[j] for j in theme.items]
+    return ExtendedThemes(assigned, found)

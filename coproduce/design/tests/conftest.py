@@ -81,3 +81,19 @@ def conversation(lab, personas):
     for text in ["Respite should be easy to book.", "Groups are the best support.", "I want help at home."]:
         services.add_seed_statement(personas["staff"], conversation, text)
     return conversation
+
+
+@pytest.fixture
+def phoned_decision(lab, conversation, personas, world):
+    """A draft decision, the lab at the decide stage, resting on a vote Nell gave by phone. Nell was
+    registered by the lab's staff and has a phone number but no email. Returns (decision, nell)."""
+    from coproduce.core import services as core_services
+    from coproduce.design import services
+
+    staff = personas["staff"]
+    nell = core_services.register_person(staff, world.service, consent=True, name="Nell Phone", phone="01234 567890")
+    services.record_votes(staff, conversation, {0: 1}, person=nell, channel="phone")
+    insight = services.create_insight(staff, lab, title="Respite", statements=[conversation.statements.get(number=0)])
+    decision = services.create_decision(staff, lab, title="Respite within 48 hours", insights=[insight])
+    services.set_stage(staff, lab, "decide")
+    return decision, nell
