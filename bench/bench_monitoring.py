@@ -49,6 +49,7 @@ def main() -> int:
 
 
 def build(args):
+    from django.db import connection
     from django.utils import timezone
 
     from coproduce.assessment import monitoring_services as monitoring
@@ -96,6 +97,8 @@ def build(args):
                 values.append(ObservationValue(observation=o, measure=measures[4], value="Foam by the outfall"))
         ObservationValue.objects.bulk_create(values)
     Campaign.objects.filter(pk=campaign.pk).update(observation_count=args.observations)
+    with connection.cursor() as cursor:  # as autovacuum would after a bulk load: plans need row counts
+        cursor.execute("ANALYZE")
     print(f"loaded {args.volunteers} volunteers, {args.observations} observations, "
           f"{ObservationValue.objects.count()} values")
     return campaign, measures, coordinator, users[0]
