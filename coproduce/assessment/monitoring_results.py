@@ -11,8 +11,8 @@ Output, deterministic:
 - `by_location`: the same per location (trimmed, case-insensitive; shown as first written).
 - `per_volunteer`: observations and minutes per volunteer key.
 
-The same figures from totals a database worked out (`*_from_totals`: counts, sums, the smallest, the
-largest and the two middle values per measure; observations, minutes and sums per day and per place as
+The same figures from totals a database worked out (`*_from_totals`, `*_from_counts`: how often each
+value was recorded per measure; observations, minutes, counts and sums per day and per place as
 written), so that a campaign's page need not read every observation; both ways give equal results.
 """
 
@@ -92,6 +92,29 @@ def numeric_from_totals(measure: MeasureSpec, count: int, total, low, high, lowe
     ones (see `median_of`)."""
     return {**_head(measure), "count": count, "mean": mean_of(total, count), "median": median_of(count, lower, upper),
             "min": low if count else None, "max": high if count else None}
+
+
+def numeric_from_counts(measure: MeasureSpec, counted: list[tuple[object, int]]) -> dict:
+    """A number's summary from (stored value, how many times) pairs: readings repeat (a pH to two
+    places, a temperature to one), so a database counts them in far fewer rows than there are values."""
+    tally: dict = {}
+    for value, n in counted:
+        if value is not None:
+            number = Decimal(str(value))
+            tally[number] = tally.get(number, 0) + n
+    ordered = sorted(tally.items())
+    count = sum(n for _number, n in ordered)
+    lower = upper = None
+    seen = 0
+    for number, n in ordered:  # the values at positions (count - 1) // 2 and count // 2 in order
+        if lower is None and seen + n > (count - 1) // 2:
+            lower = number
+        if seen + n > count // 2:
+            upper = number
+            break
+        seen += n
+    return numeric_from_totals(measure, count, sum((number * n for number, n in ordered), Decimal(0)),
+                               ordered[0][0] if ordered else None, ordered[-1][0] if ordered else None, lower, upper)
 
 
 def categorical_from_counts(measure: MeasureSpec, counted: list[tuple[object, int]]) -> dict:

@@ -1,12 +1,14 @@
 """A campaign's aggregates worked out by the database (GROUP BY), fed to `monitoring_results`'
-`*_from_totals` functions: equal to the pure engine run over every observation, without reading them.
+`*_from_totals` / `*_from_counts` functions: equal to the pure engine run over every observation, without
+reading them.
 
-Numbers are summed as exact decimals: PostgreSQL casts the stored JSON text to numeric and finds the two
-middle values with percentile_disc (the median needs them, not an interpolated float); SQLite has no
-decimal type, so the connection gets small Python aggregates (`coproduce_dsum`, …) doing the same.
-Eight queries whatever the number of observations (observations per day, per place as written and per
-volunteer; numbers per measure, per day and per place; choices per value; non-blank texts), and one
-more for two spellings of a place last written at the same moment.
+Per measure, the database counts how often each value was recorded (readings repeat, so a few hundred
+rows stand for tens of thousands of values) and the engine works out sums, extremes and the median from
+those counts. Per day and per place, numbers are summed there as exact decimals: PostgreSQL casts the
+stored JSON text to numeric; SQLite has no decimal type, so the connection gets a small Python
+aggregate (`coproduce_dsum`) doing the same. Seven queries whatever the number of observations
+(observations per day, per place as written and per volunteer; numbers per day and per place; values
+per measure; non-blank texts), and one more for two spellings of a place last written at the same moment.
 """
 
 from collections import defaultdict
@@ -51,82 +53,35 @@ class Stripped(Func):
         return self.as_sql(compiler, conn, function="trim", **extra)
 
 
-class _DecimalAggregate(Aggregate):
-    """An aggregate of the stored numbers as exact decimals (returned as text or Decimal: read with
-    `_decimal`). `pg` is the PostgreSQL template over the numeric value, `sqlite` the registered function."""
+class DecimalSum(Aggregate):
+    """The exact sum of the stored numbers (text or Decimal: read with `_decimal`)."""
 
     output_field = TextField()
-    pg = ""
-    sqlite = ""
 
     def __init__(self, expression="value"):
         super().__init__(JsonText(expression))
 
     def as_postgresql(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, template=self.pg.format(v="CAST(%(expressions)s AS numeric)"), **extra)
+        return self.as_sql(compiler, conn, template="SUM(CAST(%(expressions)s AS numeric))", **extra)
 
     def as_sqlite(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, function=self.sqlite, template="%(function)s(%(expressions)s)", **extra)
+        return self.as_sql(compiler, conn, function="coproduce_dsum", template="%(function)s(%(expressions)s)",
+                           **extra)
 
 
-class DecimalSum(_DecimalAggregate):
-    pg, sqlite = "SUM({v})", "coproduce_dsum"
-
-
-class DecimalMin(_DecimalAggregate):
-    pg, sqlite = "MIN({v})", "coproduce_dmin"
-
-
-class DecimalMax(_DecimalAggregate):
-    pg, sqlite = "MAX({v})", "coproduce_dmax"
-
-
-class LowerMiddle(_DecimalAggregate):
-    """The ⌈n/2⌉-th smallest value (the median when n is odd)."""
-    pg, sqlite = "percentile_disc(0.5) WITHIN GROUP (ORDER BY {v})", "coproduce_dlower"
-
-
-class UpperMiddle(_DecimalAggregate):
-    """The ⌊n/2⌋+1-th smallest value (the ⌈n/2⌉-th largest)."""
-    pg, sqlite = "percentile_disc(0.5) WITHIN GROUP (ORDER BY {v} DESC)", "coproduce_dupper"
-
-
-class _Collect:
+class _Sum:
     def __init__(self):
-        self.numbers = []
+        self.total = None
 
     def step(self, value):
         if value is not None:
-            self.numbers.append(Decimal(str(value)))
+            self.total = (self.total or Decimal(0)) + Decimal(str(value))
 
-
-class _Sum(_Collect):
     def finalize(self):
-        return str(sum(self.numbers, Decimal(0))) if self.numbers else None
+        return None if self.total is None else str(self.total)
 
 
-class _Min(_Collect):
-    def finalize(self):
-        return str(min(self.numbers)) if self.numbers else None
-
-
-class _Max(_Collect):
-    def finalize(self):
-        return str(max(self.numbers)) if self.numbers else None
-
-
-class _Lower(_Collect):
-    def finalize(self):
-        return str(sorted(self.numbers)[(len(self.numbers) - 1) // 2]) if self.numbers else None
-
-
-class _Upper(_Collect):
-    def finalize(self):
-        return str(sorted(self.numbers)[len(self.numbers) // 2]) if self.numbers else None
-
-
-SQLITE_AGGREGATES = {"coproduce_dsum": _Sum, "coproduce_dmin": _Min, "coproduce_dmax": _Max,
-                     "coproduce_dlower": _Lower, "coproduce_dupper": _Upper}
+SQLITE_AGGREGATES = {"coproduce_dsum": _Sum}
 
 
 def _with_sqlite_aggregates() -> None:
@@ -182,10 +137,8 @@ def figures(campaign, spec: list[engine.MeasureSpec]) -> dict:
     summed = {"n": Count(JsonText("value")), "total": DecimalSum()}
     day_values = numeric.annotate(day=TruncDate("observation__observed_at")).values("day", "measure_id")
     place_values = numeric.annotate(location=F("observation__location")).values("location", "measure_id")
-    per_numeric = {row["measure_id"]: row for row in numeric.values("measure_id").annotate(
-        **summed, low=DecimalMin(), high=DecimalMax(), lower=LowerMiddle(), upper=UpperMiddle())}
-    per_value = defaultdict(list)
-    for row in values.filter(measure_id__in=[i for i, kind in kinds.items() if kind in engine.CATEGORICAL]) \
+    per_value = defaultdict(list)  # numbers, choices and yes/no: how often each value was recorded
+    for row in values.filter(measure_id__in=[i for i, kind in kinds.items() if kind != "text"]) \
             .values("measure_id", "value").annotate(n=Count("pk")):
         per_value[row["measure_id"]].append((row["value"], row["n"]))
     texts = dict(values.filter(measure_id__in=[i for i, kind in kinds.items() if kind == "text"])
@@ -197,10 +150,7 @@ def figures(campaign, spec: list[engine.MeasureSpec]) -> dict:
     measures = []
     for m in spec:
         if m.kind in engine.NUMERIC:
-            row = per_numeric.get(m.id, {})
-            measures.append(engine.numeric_from_totals(
-                m, row.get("n", 0), _decimal(row.get("total")), _decimal(row.get("low")), _decimal(row.get("high")),
-                _decimal(row.get("lower")), _decimal(row.get("upper"))))
+            measures.append(engine.numeric_from_counts(m, per_value[m.id]))
         elif m.kind in engine.CATEGORICAL:
             measures.append(engine.categorical_from_counts(m, per_value[m.id]))
         else:
