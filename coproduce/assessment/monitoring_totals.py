@@ -26,31 +26,34 @@ WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u
               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
-class JsonText(Func):
-    """A stored JSON scalar as text (NULL for JSON null)."""
+class _Written(Func):
+    """A function each database writes its own way: `postgresql` and `sqlite` hold its template or name."""
 
     output_field = TextField()
+    postgresql: dict = {}
+    sqlite: dict = {}
 
     def as_postgresql(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, template="(%(expressions)s #>> '{}')", **extra)
+        return self.as_sql(compiler, conn, **self.postgresql, **extra)
 
     def as_sqlite(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, template="CAST(json_extract(%(expressions)s, '$') AS TEXT)", **extra)
+        return self.as_sql(compiler, conn, **self.sqlite, **extra)
 
 
-class Stripped(Func):
+class JsonText(_Written):
+    """A stored JSON scalar as text (NULL for JSON null)."""
+
+    postgresql = {"template": "(%(expressions)s #>> '{}')"}
+    sqlite = {"template": "CAST(json_extract(%(expressions)s, '$') AS TEXT)"}
+
+
+class Stripped(_Written):
     """Text without the whitespace str.strip() removes at either end."""
 
-    output_field = TextField()
+    postgresql, sqlite = {"function": "btrim"}, {"function": "trim"}
 
     def __init__(self, expression):
         super().__init__(expression, Value(WHITESPACE))
-
-    def as_postgresql(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, function="btrim", **extra)
-
-    def as_sqlite(self, compiler, conn, **extra):
-        return self.as_sql(compiler, conn, function="trim", **extra)
 
 
 class DecimalSum(Aggregate):
