@@ -5,8 +5,11 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -226,10 +229,24 @@ def _jsonable(value):
     return value
 
 
+def _page_bounds(limit: int, offset: int) -> None:
+    errors = {}
+    if not 1 <= limit <= settings.NINJA_PAGINATION_MAX_LIMIT:
+        errors["limit"] = [_("Give a limit from 1 to %(n)s.") % {"n": settings.NINJA_PAGINATION_MAX_LIMIT}]
+    if offset < 0:
+        errors["offset"] = [_("Give an offset of 0 or more.")]
+    if errors:
+        raise ValidationError(errors)
+
+
 @router.get("/surveys/{slug}/results", auth=PUBLIC)
-def survey_results_json(request, slug: str, group: int | None = None):
+def survey_results_json(request, slug: str, group: int | None = None,
+                        limit: int = settings.NINJA_PAGINATION_PER_PAGE, offset: int = 0):
     """Per-question results (averages as decimal strings rounded to one place). Free-text answers
-    only for the survey's team."""
+    only for the survey's team. The aggregates are complete; the per-respondent rows (an allocation's
+    `respondents`, a text question's `texts`) are paged with `limit` and `offset`, and
+    `respondents_count` / `texts_count` say how many there are in all."""
+    _page_bounds(limit, offset)
     survey = get_object_or_404(Survey.objects.select_related("organisation"), slug=slug)
     require(request.user, "assessment.view_survey_results", survey)
     show_texts = request.user.has_perm("assessment.view_survey_texts", survey)
@@ -238,11 +255,15 @@ def survey_results_json(request, slug: str, group: int | None = None):
         body = {k: v for k, v in result.items() if k != "question"}
         if "texts" in body and not show_texts:
             body["texts"] = []
+        for rows in ("respondents", "texts"):
+            if rows in body:
+                body[f"{rows}_count"] = len(body[rows])
+                body[rows] = body[rows][offset:offset + limit]
         questions.append({"id": result["question"]["id"], "field": result["question"]["field"],
                           "kind": result["question"]["kind"], "text": result["question"]["text"],
                           **_jsonable(body)})
     return {"survey": survey.slug, "status": survey.status, "responses": survey.response_count,
-            "questions": questions}
+            "limit": limit, "offset": offset, "questions": questions}
 
 
 # Citizen inspections: /api/v1/assessment/inspections/... (see `inspection_api`).

@@ -1,4 +1,6 @@
-"""Reading monitoring campaigns: results (the pure engine fed from two queries), charts and the CSV export.
+"""Reading monitoring campaigns: results (totals worked out by the database, `monitoring_totals`, turned
+into figures by the pure engine; `engine_figures` runs the engine over every observation instead, the
+reference the totals are tested against), charts and the CSV export.
 
 Results count recorded observations only (withdrawn ones stay out). Nobody is named in the results;
 the CSV names the volunteer and who entered each row only when `with_identities` (coordinators).
@@ -18,6 +20,7 @@ from coproduce.core.memory import collector_paused, computed_once, json_values
 from coproduce.outcomes import charts
 
 from . import monitoring_results as engine
+from . import monitoring_totals
 from .monitoring_models import Campaign, Measure, Observation, ObservationValue
 
 
@@ -62,10 +65,11 @@ def aggregates(campaign: Campaign, measures: list[Measure]) -> dict:
     spec = specs(measures)
     key = f"campaign-results:{campaign.pk}:{created.timestamp()}:{version}:{timezone.get_current_timezone_name()}:" + \
         hashlib.sha256(repr(spec).encode()).hexdigest()[:16]
-    return computed_once(key, lambda: _figures(spec, observations_for(campaign, measures)))
+    return computed_once(key, lambda: monitoring_totals.figures(campaign, spec))
 
 
-def _figures(spec, observations) -> dict:
+def engine_figures(spec, observations) -> dict:
+    """The figures of the pure engine over the given observations (see `observations_for`)."""
     return {
         "measures": engine.per_measure(spec, observations),
         "days": engine.by_period(spec, observations, "day"),

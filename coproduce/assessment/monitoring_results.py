@@ -10,6 +10,10 @@ Output, deterministic:
 - `by_period`: observations and the mean of each numeric measure per day or per ISO week (Monday).
 - `by_location`: the same per location (trimmed, case-insensitive; shown as first written).
 - `per_volunteer`: observations and minutes per volunteer key.
+
+The same figures from totals a database worked out (`*_from_totals`, `*_from_counts`: how often each
+value was recorded per measure; observations, minutes, counts and sums per day and per place as
+written), so that a campaign's page need not read every observation; both ways give equal results.
 """
 
 from collections import OrderedDict
@@ -45,20 +49,26 @@ def _round(value: Decimal, places: Decimal = TWO_PLACES) -> Decimal:
     return value.quantize(places, rounding=ROUND_HALF_UP)
 
 
+def mean_of(total: Decimal, count: int) -> Decimal | None:
+    return _round(total / count) if count else None
+
+
 def mean(numbers: list[Decimal]) -> Decimal | None:
-    if not numbers:
+    return mean_of(sum(numbers, Decimal(0)), len(numbers))
+
+
+def median_of(count: int, lower: Decimal | None, upper: Decimal | None) -> Decimal | None:
+    """The median of `count` numbers from the two in the middle (lower and upper: the same one when the
+    count is odd)."""
+    if not count:
         return None
-    return _round(sum(numbers, Decimal(0)) / len(numbers))
+    return lower if count % 2 else _round((lower + upper) / 2)
 
 
 def median(numbers: list[Decimal]) -> Decimal | None:
-    if not numbers:
-        return None
     ordered = sorted(numbers)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return _round((ordered[middle - 1] + ordered[middle]) / 2)
+    n = len(ordered)
+    return median_of(n, ordered[(n - 1) // 2], ordered[n // 2]) if n else None
 
 
 def _labels(measure: MeasureSpec) -> list[str]:
@@ -73,28 +83,66 @@ def _index(measure: MeasureSpec, value) -> int | None:
     return value if isinstance(value, int) and 0 <= value < len(measure.choices) else None
 
 
+def _head(measure: MeasureSpec) -> dict:
+    return {"id": measure.id, "name": measure.name, "kind": measure.kind, "unit": measure.unit, "count": 0}
+
+
+def numeric_from_totals(measure: MeasureSpec, count: int, total, low, high, lower, upper) -> dict:
+    """A number's summary from how many values, their sum, the smallest, the largest and the two middle
+    ones (see `median_of`)."""
+    return {**_head(measure), "count": count, "mean": mean_of(total, count), "median": median_of(count, lower, upper),
+            "min": low if count else None, "max": high if count else None}
+
+
+def numeric_from_counts(measure: MeasureSpec, counted: list[tuple[object, int]]) -> dict:
+    """A number's summary from (stored value, how many times) pairs: readings repeat (a pH to two
+    places, a temperature to one), so a database counts them in far fewer rows than there are values."""
+    tally: dict = {}
+    for value, n in counted:
+        if value is not None:
+            number = Decimal(str(value))
+            tally[number] = tally.get(number, 0) + n
+    ordered = sorted(tally.items())
+    count = sum(n for _number, n in ordered)
+    lower = upper = None
+    seen = 0
+    for number, n in ordered:  # the values at positions (count - 1) // 2 and count // 2 in order
+        if lower is None and seen + n > (count - 1) // 2:
+            lower = number
+        if seen + n > count // 2:
+            upper = number
+            break
+        seen += n
+    return numeric_from_totals(measure, count, sum((number * n for number, n in ordered), Decimal(0)),
+                               ordered[0][0] if ordered else None, ordered[-1][0] if ordered else None, lower, upper)
+
+
+def categorical_from_counts(measure: MeasureSpec, counted: list[tuple[object, int]]) -> dict:
+    """A choice's or yes/no's summary from (stored value, how many times) pairs."""
+    labels = _labels(measure)
+    counts = [0] * len(labels)
+    for value, n in counted:
+        i = _index(measure, value)
+        if i is not None:
+            counts[i] += n
+    total = sum(counts)
+    return {**_head(measure), "count": total, "options": [
+        {"label": label, "count": n, "share": _round(Decimal(100 * n) / total, ONE_PLACE) if total else Decimal(0)}
+        for label, n in zip(labels, counts, strict=True)]}
+
+
 def summarise(measure: MeasureSpec, values: list) -> dict:
     """The summary of one measure over the given values (None and missing values are skipped)."""
     values = [v for v in values if v is not None]
-    result = {"id": measure.id, "name": measure.name, "kind": measure.kind, "unit": measure.unit, "count": 0}
     if measure.kind in NUMERIC:
-        numbers = [Decimal(v) for v in values]
-        result.update(count=len(numbers), mean=mean(numbers), median=median(numbers),
-                      min=min(numbers) if numbers else None, max=max(numbers) if numbers else None)
-    elif measure.kind in CATEGORICAL:
-        labels = _labels(measure)
-        counts = [0] * len(labels)
-        for value in values:
-            i = _index(measure, value)
-            if i is not None:
-                counts[i] += 1
-        total = sum(counts)
-        result.update(count=total, options=[
-            {"label": label, "count": n, "share": _round(Decimal(100 * n) / total, ONE_PLACE) if total else Decimal(0)}
-            for label, n in zip(labels, counts, strict=True)])
-    else:
-        result["count"] = sum(1 for v in values if str(v).strip())
-    return result
+        numbers = sorted(Decimal(v) for v in values)
+        n = len(numbers)
+        return numeric_from_totals(measure, n, sum(numbers, Decimal(0)), min(numbers, default=None),
+                                   max(numbers, default=None), numbers[(n - 1) // 2] if n else None,
+                                   numbers[n // 2] if n else None)
+    if measure.kind in CATEGORICAL:
+        return categorical_from_counts(measure, [(v, 1) for v in values])
+    return {**_head(measure), "count": sum(1 for v in values if str(v).strip())}
 
 
 def per_measure(measures: list[MeasureSpec], observations: list[Obs]) -> list[dict]:
@@ -105,16 +153,45 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _grouped(measures, groups: "OrderedDict[object, list[Obs]]") -> list[dict]:
+@dataclass
+class Totals:
+    """A group of observations summed up: how many, their minutes, and per numeric measure (by id) how
+    many values and their sum."""
+    observations: int = 0
+    minutes: int = 0
+    counts: dict = field(default_factory=dict)
+    sums: dict = field(default_factory=dict)
+
+    def add(self, other: "Totals") -> "Totals":
+        self.observations += other.observations
+        self.minutes += other.minutes
+        for key, n in other.counts.items():
+            self.counts[key] = self.counts.get(key, 0) + n
+            self.sums[key] = self.sums.get(key, Decimal(0)) + other.sums[key]
+        return self
+
+
+def totals_of(measures: list[MeasureSpec], members: list[Obs]) -> Totals:
+    totals = Totals(len(members), sum(o.minutes for o in members))
+    for m in measures:
+        if m.kind in NUMERIC:
+            numbers = [Decimal(o.values[m.id]) for o in members if o.values.get(m.id) is not None]
+            if numbers:
+                totals.counts[m.id], totals.sums[m.id] = len(numbers), sum(numbers, Decimal(0))
+    return totals
+
+
+def rows_from_totals(measures: list[MeasureSpec], groups: dict) -> list[dict]:
+    """One row per group ({key: Totals}, in the order given): observations, minutes, mean per number."""
     numeric = [m for m in measures if m.kind in NUMERIC]
-    rows = []
-    for key, members in groups.items():
-        means = {}
-        for m in numeric:
-            means[m.id] = mean([Decimal(o.values[m.id]) for o in members if o.values.get(m.id) is not None])
-        rows.append({"key": key, "observations": len(members), "minutes": sum(o.minutes for o in members),
-                     "means": means})
-    return rows
+    return [{"key": key, "observations": t.observations, "minutes": t.minutes,
+             "means": {m.id: mean_of(t.sums.get(m.id, Decimal(0)), t.counts.get(m.id, 0)) for m in numeric}}
+            for key, t in groups.items()]
+
+
+def _grouped(measures, groups: "OrderedDict[object, list[Obs]]") -> list[dict]:
+    return rows_from_totals(measures, OrderedDict((key, totals_of(measures, members))
+                                                  for key, members in groups.items()))
 
 
 def by_period(measures: list[MeasureSpec], observations: list[Obs], period: str = "day") -> list[dict]:
@@ -127,13 +204,42 @@ def by_period(measures: list[MeasureSpec], observations: list[Obs], period: str 
     return _grouped(measures, groups)
 
 
+def days_from_totals(measures: list[MeasureSpec], days: dict, period: str = "day") -> list[dict]:
+    """`by_period` from {day: Totals}."""
+    if period not in ("day", "week"):
+        raise ValueError(f"unknown period {period!r}")
+    groups: OrderedDict = OrderedDict()
+    for day in sorted(days):
+        groups.setdefault(day if period == "day" else week_of(day), Totals()).add(days[day])
+    return rows_from_totals(measures, groups)
+
+
+def place_names(location: str) -> tuple[str, str]:
+    """(how places are told apart: spaces trimmed, case ignored; how it is shown)."""
+    shown = " ".join(location.split())
+    return shown.lower(), shown
+
+
+def places_from_totals(measures: list[MeasureSpec], places: list[tuple[str, Totals]]) -> list[dict]:
+    """`by_location` from (location as written, Totals) pairs, latest written first (a place is shown as
+    its latest spelling)."""
+    groups: dict = {}
+    shown: dict = {}
+    for location, totals in places:
+        key, written = place_names(location)
+        shown.setdefault(key, written)
+        groups.setdefault(key, Totals()).add(totals)
+    ordered = OrderedDict((shown[k], groups[k]) for k in sorted(groups, key=lambda k: (-groups[k].observations, k)))
+    return rows_from_totals(measures, ordered)
+
+
 def by_location(measures: list[MeasureSpec], observations: list[Obs]) -> list[dict]:
     """One row per location (most observations first, then by name)."""
     groups: dict = {}
     shown: dict = {}
     for o in observations:
-        key = " ".join(o.location.split()).lower()
-        shown.setdefault(key, " ".join(o.location.split()))
+        key, written = place_names(o.location)
+        shown.setdefault(key, written)
         groups.setdefault(key, []).append(o)
     ordered = OrderedDict((shown[k], groups[k]) for k in sorted(groups, key=lambda k: (-len(groups[k]), k)))
     return _grouped(measures, ordered)
@@ -146,4 +252,9 @@ def per_volunteer(observations: list[Obs]) -> list[dict]:
         row = totals.setdefault(o.volunteer, {"volunteer": o.volunteer, "observations": 0, "minutes": 0})
         row["observations"] += 1
         row["minutes"] += o.minutes
-    return sorted(totals.values(), key=lambda r: (-r["minutes"], str(r["volunteer"])))
+    return volunteers_from_totals(list(totals.values()))
+
+
+def volunteers_from_totals(rows: list[dict]) -> list[dict]:
+    """`per_volunteer` from {"volunteer", "observations", "minutes"} rows, one per volunteer."""
+    return sorted(rows, key=lambda r: (-r["minutes"], str(r["volunteer"])))

@@ -37,13 +37,13 @@ def reading(river, personas):
 
 
 def test_results_are_read_once_until_an_observation_is_recorded(river, personas, reading):
-    first, reads = observation_reads(river.campaign)
-    assert reads == 2 and summary(first, river.ph)["mean"] == 7
+    first, first_reads = observation_reads(river.campaign)
+    assert first_reads > 0 and summary(first, river.ph)["mean"] == 7
     again, reads = observation_reads(river.campaign)
     assert reads == 0 and summary(again, river.ph) == summary(first, river.ph)
     record(river, personas["citizen"], "8")
     after, reads = observation_reads(river.campaign)
-    assert reads == 2 and summary(after, river.ph)["mean"] == 7.5 and after["observations"] == 2
+    assert reads == first_reads and summary(after, river.ph)["mean"] == 7.5 and after["observations"] == 2
 
 
 def test_a_correction_and_a_withdrawal_show_in_the_next_results(river, personas, reading, client_as):
