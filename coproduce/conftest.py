@@ -246,4 +246,7 @@ def browser_login(page, email, password="correct horse battery", *, totp_secret=
         counter = next(iter(yield_hotp_counters_from_time()))
         page.get_by_label("Code").fill(format_hotp_value(hotp_value(totp_secret, counter)))
         page.get_by_role("button", name="Sign In").click()
+    # Wait until the sign-in POST has answered and its redirect has left the login pages: a test that goes
+    # elsewhere sooner would cancel that navigation, and with it the session cookie.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url and "/accounts/2fa/" not in url)
     page.wait_for_load_state()
