@@ -856,16 +856,11 @@ def _write_code_ballot(budget: Budget, key: str, code: VotingCode, choices, poin
     replaces the first) and never make two. A ballot that staff entered from paper with the code
     stays as it is: whoever handled the paper saw the code, so it cannot be changed online."""
     VotingCode.objects.select_for_update().filter(pk=code.pk).values_list("pk", flat=True).get()
-    earlier = Ballot.objects.filter(budget=budget, voter_key=key).first()
-    if earlier is not None and earlier.channel in STAFF_ENTERED:
+    earlier = Ballot.objects.filter(budget=budget, voter_key=key).values_list("channel", flat=True).first()
+    if earlier in STAFF_ENTERED:
         raise ValidationError({"code": [_("This voting code has already been used for this budget on a paper "
                                           "ballot, which cannot be changed online.")]})
-    if earlier is None:
-        Ballot.objects.create(budget=budget, voter_key=key, choices=choices, points=points, channel=channel,
-                              voter_area_id=voter_area_id)
-    else:
-        Ballot.objects.filter(pk=earlier.pk).update(choices=choices, points=points, channel=channel,
-                                                    voter_area_id=voter_area_id)
+    _write_ballot(budget, key, choices, points, channel, voter_area_id, "", replace=True)
     if code.used_at is None:
         VotingCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=timezone.now())
 
