@@ -10,7 +10,7 @@ Settings, agreement versions and categories are changed by the bank's administra
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,13 +20,9 @@ from coproduce.core.permissions import person_of, require
 from coproduce.core.views import apply_errors
 
 from . import category_services, services
-from .codelivery_views import _subject
+from .codelivery_views import _bank, _subject
 from .models import Network, Timebank, TimebankMember
 from .settings_forms import AcceptAgreementForm, AgreementForm, BankSettingsForm, CategoryForm, NetworkForm
-
-
-def _bank(slug) -> Timebank:
-    return get_object_or_404(Timebank.objects.select_related("organisation", "network"), slug=slug)
 
 
 def joinable_networks(user, timebank: Timebank):
